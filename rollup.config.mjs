@@ -1,0 +1,69 @@
+/**
+ * The script-tag build: `dist/cdn/slm-elements.js` plus everything it needs at run time beside it
+ * (the worker, transformers.js as a lazily loaded chunk, ONNX Runtime's wasm in `ort/`), so the
+ * folder works when copied to any origin, offline.
+ *
+ * Input is the unbundled ESM build that `tsc` wrote to `dist/` (TypeScript 7 has no JS API for a
+ * Rollup TypeScript plugin, and bundling the very files npm users get keeps both builds honest).
+ */
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+
+/**
+ * Handles `new URL('<relative path>', import.meta.url)` in our modules the way Vite and webpack
+ * do: a `./worker.js` URL becomes an emitted chunk (the module worker and its imports), any other
+ * file an emitted asset, and the expression points at the emitted file wherever the chunk lands.
+ */
+function importMetaUrlFiles() {
+  const pattern = /new URL\(\s*(['"])(\.{1,2}\/[^'"]+)\1\s*,\s*import\.meta\.url\s*\)/g;
+  /** One emitted file per path, however many expressions name it. */
+  const refs = new Map();
+  return {
+    name: 'import-meta-url-files',
+    buildStart() {
+      refs.clear();
+    },
+    transform(code, id) {
+      if (!id.includes('/dist/') || !code.includes('import.meta.url')) return null;
+      let changed = false;
+      const out = code.replace(pattern, (_match, _quote, relative) => {
+        const file = resolve(dirname(id), relative);
+        const ref = refs.get(file) ?? (relative.endsWith('/worker.js')
+          ? this.emitFile({ type: 'chunk', id: file, fileName: 'slm-worker.js' })
+          : this.emitFile({
+              type: 'asset',
+              fileName: `ort/${basename(file)}`,
+              source: readFileSync(file),
+            }));
+        refs.set(file, ref);
+        changed = true;
+        return `new URL(import.meta.ROLLUP_FILE_URL_${ref})`;
+      });
+      return changed ? { code: out, map: null } : null;
+    },
+  };
+}
+
+export default {
+  input: { 'slm-elements': 'dist/define.js' },
+  output: {
+    dir: 'dist/cdn',
+    format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    sourcemap: true,
+  },
+  plugins: [
+    nodeResolve({ browser: true }),
+    importMetaUrlFiles(),
+    terser({ ecma: 2022, module: true, format: { comments: false } }),
+  ],
+  onwarn(warning, warn) {
+    // transformers.js' web build uses `eval`-free dynamic requires guarded at run time; its
+    // circular imports and `this` rewrites are known and harmless.
+    if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'THIS_IS_UNDEFINED') return;
+    warn(warning);
+  },
+};

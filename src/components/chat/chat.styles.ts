@@ -1,0 +1,115 @@
+import { css } from 'lit';
+
+/** Layout and look of `<slm-chat>`. Colours, radius, spacing and fonts come from `--slm-*` tokens. */
+export const chatStyles = css`
+  :host {
+    display: block;
+    height: var(--slm-chat-height, 32rem);
+    min-height: 16rem;
+  }
+
+  .chat {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    box-shadow: var(--_shadow);
+    overflow: hidden;
+  }
+
+  .log {
+    flex: 1 1 auto;
+    overflow-y: auto;
+    padding: var(--_space);
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 0.75);
+    scroll-behavior: smooth;
+  }
+
+  .log:focus-visible {
+    box-shadow: inset var(--_focus);
+  }
+
+  .empty {
+    margin: auto;
+    max-width: 24rem;
+    text-align: center;
+    color: var(--_muted);
+  }
+
+  .message {
+    max-width: min(85%, 42rem);
+    padding: calc(var(--_space) * 0.625) calc(var(--_space) * 0.875);
+    border-radius: var(--_radius);
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+
+  .message.user {
+    align-self: flex-end;
+    background: var(--_user-bg);
+    color: var(--_user-text);
+    border-end-end-radius: calc(var(--_radius) * 0.25);
+  }
+
+  .message.assistant {
+    align-self: flex-start;
+    background: var(--_assistant-bg);
+    color: var(--_assistant-text);
+    border-end-start-radius: calc(var(--_radius) * 0.25);
+  }
+
+
+  .error {
+    align-self: stretch;
+    display: flex;
+    align-items: center;
+    gap: var(--_space);
+    padding: calc(var(--_space) * 0.625) calc(var(--_space) * 0.875);
+    border-radius: var(--_radius);
+    background: var(--_danger-bg);
+    color: var(--_danger);
+    border: 1px solid color-mix(in srgb, var(--_danger) 30%, transparent);
+  }
+
+  .error span {
+    flex: 1;
+    overflow-wrap: anywhere;
+  }
+
+  .footer {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 0.5);
+    padding: calc(var(--_space) * 0.75) var(--_space);
+    border-top: 1px solid var(--_border);
+    background: var(--_bg);
+  }
+
+  .composer {
+    display: flex;
+    align-items: flex-end;
+    gap: calc(var(--_space) * 0.5);
+  }
+
+  textarea {
+    flex: 1;
+    font: inherit;
+    color: var(--_text);
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 0.75);
+    padding: 0.5rem 0.75rem;
+    min-height: 2.25rem;
+    max-height: 10rem;
+    resize: none;
+    field-sizing: content;
+  }
+
+  textarea::placeholder {
+    color: var(--_muted);
+  }
+`;

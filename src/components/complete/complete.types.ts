@@ -1,0 +1,2 @@
+/** Public types of `<slm-complete>`. */
+export type { FinishReason, GenerationResult } from '../../engine/types.js';

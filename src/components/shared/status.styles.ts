@@ -1,0 +1,29 @@
+import { css } from 'lit';
+
+/** Styles of the shared status line and load progress bar (see `status.ts`). */
+export const statusStyles = css`
+  .status {
+    min-height: 1.25rem;
+    font-size: 0.8125rem;
+    color: var(--_muted);
+    overflow-wrap: anywhere;
+  }
+
+  .status.error {
+    color: var(--_danger);
+  }
+
+  .progress {
+    height: 0.25rem;
+    border-radius: 999px;
+    background: var(--_surface);
+    overflow: hidden;
+  }
+
+  .progress-bar {
+    height: 100%;
+    background: var(--_accent);
+    border-radius: inherit;
+    transition: width 200ms ease;
+  }
+`;

@@ -1,0 +1,140 @@
+/**
+ * `GenerationController`: owns the single in-flight generation of an element.
+ *
+ * It streams tokens into `text`, re-renders the host per token, fires `slm-token`,
+ * `slm-response` and (for errors nobody else reported) `slm-error` on the host, and stops the
+ * generation when the host leaves the page.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { SlmError, type SlmErrorData } from '../engine/errors.js';
+import { parseGenerationSettings, type RawGenerationSettings } from '../engine/options.js';
+import type { GenerationInput, GenerationResult } from '../engine/types.js';
+import { SlmErrorEvent } from '../events/slm-error.js';
+import { SlmResponseEvent, type SlmResponseDetail } from '../events/slm-response.js';
+import { SlmTokenEvent } from '../events/slm-token.js';
+import type { EngineController } from './engine-controller.js';
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+/** Phase of the element's generation, for rendering and status announcements. */
+export type GenerationPhase = 'idle' | 'waiting' | 'generating' | 'done' | 'stopped' | 'error';
+
+/** Runs one generation at a time for its host. */
+export class GenerationController implements ReactiveController {
+  /** Text generated so far by the current (or last) generation. */
+  text = '';
+  phase: GenerationPhase = 'idle';
+  /** The last failure, shown by the host until the next run. */
+  error: SlmErrorData | null = null;
+  /** The last finished generation's figures. */
+  result: SlmResponseDetail | null = null;
+  private abort: AbortController | undefined;
+
+  constructor(
+    private readonly host: Host,
+    private readonly engines: EngineController,
+  ) {
+    host.addController(this);
+  }
+
+  /** Whether a generation is queued or running. */
+  get busy(): boolean {
+    return this.phase === 'waiting' || this.phase === 'generating';
+  }
+
+  /**
+   * Generates from the shared engine. `settings` are the host's raw attribute values, validated
+   * here so a bad one is reported like any failed request. Resolves with the result (also for
+   * stops and errors, with the matching `reason`); never rejects: the host shows failures.
+   */
+  async run(
+    input: GenerationInput,
+    rawSettings: RawGenerationSettings,
+    onText?: (text: string) => void,
+  ): Promise<SlmResponseDetail> {
+    this.stop();
+    const abort = new AbortController();
+    this.abort = abort;
+    this.text = '';
+    this.error = null;
+    this.result = null;
+    this.phase = 'waiting';
+    this.host.requestUpdate();
+
+    let detail: SlmResponseDetail;
+    // This run's text; `this.text` belongs to whichever run is current.
+    let runText = '';
+    try {
+      const settings = parseGenerationSettings(rawSettings);
+      if (!settings.ok) throw settings.error;
+      const engine = this.engines.engine;
+      if (!engine) {
+        throw new SlmError(
+          'no-provider',
+          `<${this.host.localName}> needs an <slm-provider> ancestor that loads a model.`,
+        );
+      }
+      const result: GenerationResult = await engine.generate(input, settings.value, {
+        signal: abort.signal,
+        onToken: (update) => {
+          runText = update.text;
+          if (this.abort !== abort) return;
+          this.phase = 'generating';
+          this.text = update.text;
+          onText?.(update.text);
+          this.host.dispatchEvent(new SlmTokenEvent(update));
+          this.host.requestUpdate();
+        },
+      });
+      detail = result;
+    } catch (thrown) {
+      const error =
+        thrown instanceof SlmError
+          ? thrown
+          : new SlmError('generation-failed', thrown instanceof Error ? thrown.message : String(thrown));
+      // Configuration and load failures were already announced by the provider (its engine is in
+      // `error`); anything else is this element's to report.
+      if (this.engines.engine?.status !== 'error') this.host.dispatchEvent(new SlmErrorEvent(error.toJSON()));
+      detail = {
+        text: runText,
+        reason: 'error',
+        tokens: 0,
+        ttftMs: 0,
+        tokensPerSecond: 0,
+        promptTokens: 0,
+        error: error.toJSON(),
+      };
+    }
+    if (this.abort === abort) {
+      this.abort = undefined;
+      // The worker's final decode is authoritative (it also covers tokens still in flight at a stop).
+      this.text = detail.text;
+      this.error = detail.error ?? null;
+      this.result = detail;
+      this.phase = detail.reason === 'error' ? 'error' : detail.reason === 'stopped' ? 'stopped' : 'done';
+      this.host.requestUpdate();
+    }
+    this.host.dispatchEvent(new SlmResponseEvent(detail));
+    return detail;
+  }
+
+  /** Stops the current generation, keeping what was generated. */
+  stop(): void {
+    this.abort?.abort();
+  }
+
+  /** Stops any generation and forgets its text, error and result. */
+  reset(): void {
+    this.stop();
+    this.abort = undefined;
+    this.text = '';
+    this.error = null;
+    this.result = null;
+    this.phase = 'idle';
+    this.host.requestUpdate();
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+  }
+}

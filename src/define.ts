@@ -1,0 +1,9 @@
+/**
+ * Registers every element. The provider comes first: a consumer upgraded before its provider
+ * would miss the context (Lit's context README, "late upgraded providers").
+ */
+import './slm-provider.js';
+import './slm-chat.js';
+import './slm-complete.js';
+
+export * from './index.js';

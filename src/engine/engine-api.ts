@@ -1,0 +1,66 @@
+/**
+ * The capabilities an engine offers to elements. `<slm-provider>` shares one object implementing
+ * this through `@lit/context`; elements program against this interface only.
+ */
+import type { SlmErrorData } from './errors.js';
+import type {
+  EngineStatus,
+  GenerationInput,
+  GenerationResult,
+  GenerationSettings,
+  LoadProgress,
+  ReadyInfo,
+  TokenUpdate,
+} from './types.js';
+
+/** Options of one `generate` call. */
+export interface GenerateOptions {
+  /** Called once per generated token, in order, as soon as it reaches the page. */
+  onToken?: (update: TokenUpdate) => void;
+  /** Aborting stops the generation: dropped if queued, ended at the next token if running. */
+  signal?: AbortSignal;
+}
+
+/** Events an engine dispatches (plain `CustomEvent`s; elements re-dispatch them as `slm-*`). */
+export interface EngineEventMap {
+  /** `status`, `error` or `info` changed. */
+  'status-change': CustomEvent<{ status: EngineStatus; error: SlmErrorData | null }>;
+  /** Bytes arrived while loading. */
+  progress: CustomEvent<LoadProgress>;
+  /** The model is loaded and usable. */
+  ready: CustomEvent<ReadyInfo>;
+}
+
+/** A shared model: load it once, generate from it from many elements. */
+export interface SlmEngine extends EventTarget {
+  /** `idle` before loading, then `loading`, `ready` or `error`. */
+  readonly status: EngineStatus;
+  /** Why `status` is `error`, otherwise `null`. */
+  readonly error: SlmErrorData | null;
+  /** Download progress while `loading` (and the final figures afterwards), otherwise `null`. */
+  readonly progress: LoadProgress | null;
+  /** What was loaded, once `ready`. */
+  readonly info: ReadyInfo | null;
+  /** The configured model id (empty when none). */
+  readonly model: string;
+  /** Loads the model if needed. Resolves when ready; rejects with an `SlmError`. */
+  load(): Promise<ReadyInfo>;
+  /**
+   * Generates from the model, loading it first if needed. Rejects with an `SlmError` on failure;
+   * a stop (abort) resolves with `reason: "stopped"` and the text generated until then.
+   */
+  generate(input: GenerationInput, settings: GenerationSettings, options?: GenerateOptions): Promise<GenerationResult>;
+
+  addEventListener<K extends keyof EngineEventMap>(
+    type: K,
+    listener: (event: EngineEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof EngineEventMap>(
+    type: K,
+    listener: (event: EngineEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}

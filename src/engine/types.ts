@@ -1,0 +1,108 @@
+/**
+ * Public, framework-free types of the engine layer.
+ *
+ * Everything here is plain data that can cross the worker boundary with `postMessage`
+ * (structured clone), so the same shapes are used by the worker, the main-thread engine
+ * and the elements' events.
+ */
+
+/** Where the model runs. `auto` picks WebGPU when an adapter exists, otherwise WebAssembly. */
+export type DeviceOption = 'auto' | 'webgpu' | 'wasm';
+
+/** A device the model actually runs on, once `auto` has been resolved. */
+export type ResolvedDevice = Exclude<DeviceOption, 'auto'>;
+
+/**
+ * Weight precision. `auto` picks the best file the model ships for the chosen device
+ * (see `engine/dtype-choice.ts`); the others select `onnx/model_<suffix>.onnx`.
+ */
+export type DtypeOption = 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+
+/** A concrete precision, once `auto` has been resolved. */
+export type ResolvedDtype = Exclude<DtypeOption, 'auto'>;
+
+/** Lifecycle of a model in an engine. */
+export type EngineStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** What to load and from where. Validated by `parseEngineConfig` before it reaches the worker. */
+export interface EngineConfig {
+  /** Model id, e.g. `HuggingFaceTB/SmolLM2-360M-Instruct`, or a folder name under `modelBaseUrl`. */
+  model: string;
+  device: DeviceOption;
+  dtype: DtypeOption;
+  /**
+   * Absolute URL of a folder holding `<model>/config.json`, tokenizer files and `<model>/onnx/*.onnx`.
+   * When set, nothing is fetched from the Hugging Face Hub.
+   */
+  modelBaseUrl?: string | undefined;
+  /** Absolute URL of a folder holding ONNX Runtime's `ort-wasm-simd-threaded.*` files. */
+  wasmBaseUrl?: string | undefined;
+}
+
+/** One message of a conversation, in the shape chat templates expect. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** What to generate from: a conversation (chat template applied) or raw text (plain continuation). */
+export type GenerationInput =
+  | { kind: 'chat'; messages: ChatMessage[] }
+  | { kind: 'text'; prompt: string };
+
+/** Sampling settings of one generation. */
+export interface GenerationSettings {
+  /** Upper bound on generated tokens. */
+  maxNewTokens: number;
+  /** `0` means greedy decoding (deterministic); above zero samples with that temperature. */
+  temperature: number;
+}
+
+/** Why a generation ended. */
+export type FinishReason = 'eos' | 'length' | 'stopped' | 'error';
+
+/** What a finished generation reports. Timings are measured on the page, as a user feels them. */
+export interface GenerationResult {
+  /** The generated text (no prompt, no special tokens). */
+  text: string;
+  reason: FinishReason;
+  /** Number of generated tokens, including a final end-of-sequence token. */
+  tokens: number;
+  /** From the request to the first generated token arriving on the page, in milliseconds. */
+  ttftMs: number;
+  /** Decode speed after the first token: (tokens − 1) ÷ time from first to last token. */
+  tokensPerSecond: number;
+  /** Number of prompt tokens the model processed. */
+  promptTokens: number;
+}
+
+/** One generated token as it arrives on the page. */
+export interface TokenUpdate {
+  /** The text this token added. Empty while a multi-byte character is still incomplete. */
+  token: string;
+  /** The token id in the model's vocabulary. */
+  tokenId: number;
+  /** The generated text so far. */
+  text: string;
+}
+
+/** Download progress across all files of a model. */
+export interface LoadProgress {
+  /** Bytes received so far (from the network or from Cache Storage). */
+  loaded: number;
+  /** Bytes expected, as far as known; grows as files start. */
+  total: number;
+  /** `loaded ÷ total`, between 0 and 1. */
+  progress: number;
+  /** The file currently loading, relative to the model folder. */
+  file?: string;
+}
+
+/** What a successful load reports. */
+export interface ReadyInfo {
+  model: string;
+  device: ResolvedDevice;
+  dtype: ResolvedDtype;
+  /** Time from the load request to a usable model, in milliseconds. */
+  loadMs: number;
+}

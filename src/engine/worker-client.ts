@@ -1,0 +1,124 @@
+/**
+ * The page's side of the model worker: starts it, numbers requests, routes replies.
+ *
+ * Knows nothing about elements or about which model is loaded; `LocalEngine` builds on it.
+ */
+import { SlmError } from './errors.js';
+import type { WorkerGenerationDone, WorkerLoadConfig, WorkerReply, WorkerRequest } from './protocol.js';
+import type { GenerationInput, GenerationSettings, LoadProgress, ReadyInfo } from './types.js';
+
+type PendingLoad = {
+  kind: 'load';
+  resolve(info: Omit<ReadyInfo, 'loadMs'>): void;
+  reject(error: SlmError): void;
+  onProgress(progress: LoadProgress): void;
+};
+type PendingGeneration = {
+  kind: 'generate';
+  resolve(result: WorkerGenerationDone): void;
+  reject(error: SlmError): void;
+  onToken(token: string, tokenId: number): void;
+};
+
+/**
+ * Starts the worker module. A page may load this library from another origin (a CDN), and
+ * browsers refuse `new Worker(crossOriginUrl)`; a same-origin `blob:` module that imports the
+ * real worker script works around that (the script must then be served with CORS, as CDNs do).
+ */
+export function startModelWorker(): Worker {
+  const url = new URL('./worker.js', import.meta.url);
+  if (typeof location === 'undefined' || url.origin === location.origin) {
+    return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'slm-model' });
+  }
+  const bootstrap = new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(bootstrap), { type: 'module', name: 'slm-model' });
+}
+
+/** Request/reply plumbing over one worker. */
+export class WorkerClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, PendingLoad | PendingGeneration>();
+  private failure: SlmError | undefined;
+
+  constructor(private readonly worker: Worker = startModelWorker()) {
+    worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => this.receive(event.data));
+    // A worker script that fails to load or throws at top level lands here, not in a reply.
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      this.failAll(
+        new SlmError('worker-failed', `The model worker failed: ${event.message || 'its script could not be loaded'}.`),
+      );
+    });
+  }
+
+  /** Loads a model in the worker; progress arrives through `onProgress`. */
+  load(config: WorkerLoadConfig, onProgress: (progress: LoadProgress) => void): Promise<Omit<ReadyInfo, 'loadMs'>> {
+    return new Promise((resolve, reject) => {
+      const id = this.send((id) => ({ type: 'load', id, config }));
+      this.pending.set(id, { kind: 'load', resolve, reject, onProgress });
+    });
+  }
+
+  /** Starts a generation. Returns its id (for `stop`) and the promise of its result. */
+  generate(
+    input: GenerationInput,
+    settings: GenerationSettings,
+    onToken: (token: string, tokenId: number) => void,
+  ): { id: number; result: Promise<WorkerGenerationDone> } {
+    let id = 0;
+    const result = new Promise<WorkerGenerationDone>((resolve, reject) => {
+      id = this.send((id) => ({ type: 'generate', id, input, settings }));
+      this.pending.set(id, { kind: 'generate', resolve, reject, onToken });
+    });
+    return { id, result };
+  }
+
+  /** Asks the worker to stop a generation (dropped if queued, interrupted at its next token if running). */
+  stop(id: number): void {
+    if (this.pending.has(id)) this.worker.postMessage({ type: 'stop', id } satisfies WorkerRequest);
+  }
+
+  /** Ends the worker and everything it holds; pending requests fail with `error`. */
+  terminate(error: SlmError): void {
+    this.worker.terminate();
+    this.failAll(error);
+  }
+
+  private send(build: (id: number) => WorkerRequest): number {
+    const id = this.nextId++;
+    if (this.failure) throw this.failure;
+    this.worker.postMessage(build(id));
+    return id;
+  }
+
+  private receive(reply: WorkerReply): void {
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    switch (reply.type) {
+      case 'progress':
+        if (pending.kind === 'load') pending.onProgress(reply.progress);
+        break;
+      case 'token':
+        if (pending.kind === 'generate') pending.onToken(reply.token, reply.tokenId);
+        break;
+      case 'ready':
+        this.pending.delete(reply.id);
+        if (pending.kind === 'load') pending.resolve(reply.info);
+        break;
+      case 'done':
+        this.pending.delete(reply.id);
+        if (pending.kind === 'generate') pending.resolve(reply.result);
+        break;
+      case 'error':
+        this.pending.delete(reply.id);
+        pending.reject(SlmError.from(reply.error));
+        break;
+    }
+  }
+
+  private failAll(error: SlmError): void {
+    this.failure ??= error;
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Entry point of the model worker: translates protocol messages into `ModelHost` calls.
+ *
+ * The page never runs ONNX; this worker owns transformers.js. One worker serves one engine
+ * (one model), so its transformers.js `env` settings belong to that model alone.
+ */
+import { SlmError } from './errors.js';
+import { ModelHost } from './model-host.js';
+import type { WorkerReply, WorkerRequest } from './protocol.js';
+
+/** The parts of `DedicatedWorkerGlobalScope` used here (the DOM lib types `self` as a Window). */
+interface WorkerScope {
+  postMessage(message: WorkerReply): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<WorkerRequest>) => void): void;
+}
+
+const scope = self as unknown as WorkerScope;
+const host = new ModelHost();
+
+/** Turns anything thrown into the plain error data the page expects. */
+function toErrorData(error: unknown, fallback: SlmError['code']) {
+  if (error instanceof SlmError) return error.toJSON();
+  return { code: fallback, message: error instanceof Error ? error.message : String(error) };
+}
+
+scope.addEventListener('message', (event) => {
+  const request = event.data;
+  switch (request.type) {
+    case 'load':
+      host
+        .load(request.config, (progress) => scope.postMessage({ type: 'progress', id: request.id, progress }))
+        .then(
+          ({ device, dtype }) =>
+            scope.postMessage({
+              type: 'ready',
+              id: request.id,
+              info: { model: request.config.model, device, dtype },
+            }),
+          (error) => scope.postMessage({ type: 'error', id: request.id, error: toErrorData(error, 'load-failed') }),
+        );
+      break;
+    case 'generate':
+      host
+        .generate(request.id, request.input, request.settings, {
+          onToken: (token, tokenId) => scope.postMessage({ type: 'token', id: request.id, token, tokenId }),
+        })
+        .then(
+          (result) => scope.postMessage({ type: 'done', id: request.id, result }),
+          (error) =>
+            scope.postMessage({ type: 'error', id: request.id, error: toErrorData(error, 'generation-failed') }),
+        );
+      break;
+    case 'stop':
+      host.stop(request.id);
+      break;
+  }
+});

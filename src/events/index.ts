@@ -1,0 +1,6 @@
+/** Every `slm-*` event class. */
+export { SlmProgressEvent } from './slm-progress.js';
+export { SlmReadyEvent } from './slm-ready.js';
+export { SlmErrorEvent } from './slm-error.js';
+export { SlmTokenEvent } from './slm-token.js';
+export { SlmResponseEvent, type SlmResponseDetail } from './slm-response.js';

@@ -1,0 +1,23 @@
+import type { SlmErrorData } from '../engine/errors.js';
+import type { GenerationResult } from '../engine/types.js';
+
+/** `slm-response` detail: the generation's result, plus the error when `reason` is `"error"`. */
+export interface SlmResponseDetail extends GenerationResult {
+  error?: SlmErrorData;
+}
+
+/** Fired when a reply or completion ends, for any reason (`eos`, `length`, `stopped`, `error`). */
+export class SlmResponseEvent extends Event {
+  readonly detail: SlmResponseDetail;
+
+  constructor(detail: SlmResponseDetail) {
+    super('slm-response', { bubbles: true, composed: true });
+    this.detail = detail;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'slm-response': SlmResponseEvent;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * slm-elements: web components that run a small language model in the visitor's browser.
+ *
+ * This module exports classes, types and events and registers nothing; import
+ * `slm-elements/define.js` (or one `slm-elements/slm-<name>.js`) to register the tags.
+ */
+export { SlmProviderElement } from './components/provider/provider-element.js';
+export { SlmChatElement } from './components/chat/chat-element.js';
+export { SlmCompleteElement } from './components/complete/complete-element.js';
+
+export { engineContext } from './context/engine-context.js';
+export type { SlmEngine, GenerateOptions, EngineEventMap } from './engine/engine-api.js';
+export { LocalEngine } from './engine/local-engine.js';
+export { SlmError, type SlmErrorCode, type SlmErrorData } from './engine/errors.js';
+export type {
+  ChatMessage,
+  DeviceOption,
+  DtypeOption,
+  EngineConfig,
+  EngineStatus,
+  FinishReason,
+  GenerationInput,
+  GenerationResult,
+  GenerationSettings,
+  LoadProgress,
+  ReadyInfo,
+  ResolvedDevice,
+  ResolvedDtype,
+  TokenUpdate,
+} from './engine/types.js';
+
+export * from './events/index.js';

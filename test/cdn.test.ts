@@ -1,0 +1,40 @@
+import { expect } from '@open-wc/testing';
+import type { SlmChatElement } from '../dist/index.js';
+import { failOnLitDevWarnings, referenceGeneration, requestCounts, resetRequestCounts, until } from './helpers.js';
+
+describe('the script-tag bundle (dist/cdn/slm-elements.js)', () => {
+  failOnLitDevWarnings();
+
+  it('renders a working chat in a plain HTML page', async () => {
+    const expected = await referenceGeneration([{ role: 'user', content: 'Hi from a plain page' }], 16);
+    await resetRequestCounts();
+    const frame = document.createElement('iframe');
+    frame.src = '/test/fixtures/cdn-page.html';
+    frame.style.cssText = 'width: 600px; height: 600px';
+    document.body.append(frame);
+    try {
+      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      const page = frame.contentWindow as Window & typeof globalThis;
+      await until(() => Boolean(page.customElements.get('slm-chat')), 10_000, 'the elements to be defined');
+      const chat = page.document.querySelector('slm-chat') as SlmChatElement;
+      await chat.updateComplete;
+
+      const input = chat.shadowRoot!.querySelector<HTMLTextAreaElement>('[part="input"]')!;
+      input.value = 'Hi from a plain page';
+      input.dispatchEvent(new page.InputEvent('input', { bubbles: true }));
+      await chat.updateComplete;
+      chat.shadowRoot!.querySelector<HTMLButtonElement>('[part="send-button"]')!.click();
+      await until(() => chat.messages.length === 2 && !chat.shadowRoot!.querySelector('.streaming'), 30_000, 'the reply');
+      expect(chat.messages[1]!.content).to.equal(expected.text);
+
+      // Everything came from the bundle's folder: no source modules, no node_modules, no CDN.
+      const paths = Object.keys(await requestCounts()).filter((path) => !path.startsWith('/models/'));
+      const outside = paths.filter((path) => !path.startsWith('/dist/cdn/') && path !== '/test/fixtures/cdn-page.html');
+      expect(outside).to.deep.equal([]);
+      expect(paths).to.include('/dist/cdn/slm-worker.js');
+      expect(paths).to.include('/dist/cdn/ort/ort-wasm-simd-threaded.asyncify.wasm');
+    } finally {
+      frame.remove();
+    }
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Shared test helpers: the tiny model's location, reference outputs from a bare transformers.js
+ * pipeline, network request counts, and the Lit dev-mode warning guard.
+ */
+import { env, pipeline, TextStreamer, type TextGenerationPipeline } from '@huggingface/transformers';
+
+/** The generated test model (`npm run model`), served from `/models/`. */
+export const MODEL = 'slm-tiny';
+/** Where the test server serves generated models. */
+export const MODEL_BASE = '/models/';
+
+/** The ONNX Runtime files the build ships (also used by the reference pipeline). */
+const ORT = {
+  mjs: '/dist/cdn/ort/ort-wasm-simd-threaded.asyncify.mjs',
+  wasm: '/dist/cdn/ort/ort-wasm-simd-threaded.asyncify.wasm',
+};
+
+let reference: Promise<TextGenerationPipeline> | undefined;
+
+/** A bare transformers.js pipeline on the page's main thread, loading the tiny model on wasm. */
+export function referencePipeline(): Promise<TextGenerationPipeline> {
+  env.allowLocalModels = true;
+  env.allowRemoteModels = false;
+  env.localModelPath = MODEL_BASE;
+  // The reference must not share the Cache Storage the elements are tested against.
+  env.useBrowserCache = false;
+  (env.backends.onnx as { wasm: { wasmPaths: unknown } }).wasm.wasmPaths = { ...ORT };
+  reference ??= pipeline('text-generation', MODEL, { device: 'wasm', dtype: 'fp32' }) as Promise<TextGenerationPipeline>;
+  return reference;
+}
+
+/** Text and token ids a bare pipeline generates greedily. */
+export interface Reference {
+  text: string;
+  /** Generated token ids, special tokens (such as a final EOS) excluded. */
+  tokenIds: number[];
+  /** Generated token count, special tokens included. */
+  tokens: number;
+}
+
+/** What a bare pipeline generates for `input` (chat messages or raw text) with greedy decoding. */
+export async function referenceGeneration(
+  input: string | { role: string; content: string }[],
+  maxNewTokens: number,
+): Promise<Reference> {
+  const generator = await referencePipeline();
+  const ids: number[] = [];
+  const streamer = new TextStreamer(generator.tokenizer, {
+    skip_prompt: true,
+    callback_function: () => {},
+    token_callback_function: (tokens: bigint[]) => ids.push(...tokens.map(Number)),
+  });
+  const output = (await generator(input as never, {
+    max_new_tokens: maxNewTokens,
+    do_sample: false,
+    streamer,
+    ...(typeof input === 'string' ? { return_full_text: false } : {}),
+  })) as unknown as { generated_text: string | { content: string }[] }[];
+  const generated = output[0]!.generated_text;
+  const text = typeof generated === 'string' ? generated : generated.at(-1)!.content;
+  const special = new Set(generator.tokenizer.all_special_ids.map(Number));
+  return { text, tokenIds: ids.filter((id) => !special.has(id)), tokens: ids.length };
+}
+
+/** Request counts per path seen by the test server since the last reset. */
+export async function requestCounts(): Promise<Record<string, number>> {
+  return (await fetch('/__requests')).json();
+}
+
+/** Empties the server's request log. */
+export async function resetRequestCounts(): Promise<void> {
+  await fetch('/__requests/reset', { method: 'POST' });
+}
+
+/** Removes everything transformers.js cached, so a test sees a first visit. */
+export async function clearModelCache(): Promise<void> {
+  for (const name of await caches.keys()) await caches.delete(name);
+}
+
+/** Resolves once `predicate` is true, checking every frame; fails after `timeout` ms. */
+export async function until(predicate: () => boolean, timeout = 30_000, what = 'condition'): Promise<void> {
+  const start = performance.now();
+  while (!predicate()) {
+    if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+  }
+}
+
+/**
+ * Fails the current test when Lit issues a dev-mode warning (an attribute binding that will not
+ * update, a change-in-update cycle, ...). Call inside a `describe`.
+ */
+export function failOnLitDevWarnings(): void {
+  const issued = () => [...((globalThis as { litIssuedWarnings?: Set<string> }).litIssuedWarnings ?? [])];
+  let before = 0;
+  beforeEach(() => {
+    before = issued().length;
+  });
+  afterEach(() => {
+    const fresh = issued()
+      .slice(before)
+      .filter((warning) => !/dev mode/i.test(warning));
+    if (fresh.length > 0) throw new Error(`Lit dev-mode warnings:\n${fresh.join('\n')}`);
+  });
+}

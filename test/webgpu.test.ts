@@ -1,0 +1,32 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../dist/define.js';
+import type { SlmProviderElement } from '../dist/index.js';
+import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration } from './helpers.js';
+
+// WebGPU here is SwiftShader on the CPU: slow, so this file holds the few WebGPU checks.
+const MAX = 12;
+
+describe('WebGPU (SwiftShader)', () => {
+  failOnLitDevWarnings();
+
+  it('device="auto" picks WebGPU when an adapter exists, and streams the same greedy text as wasm', async () => {
+    const adapter = await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter();
+    expect(adapter, 'the test browser exposes a WebGPU adapter').to.not.equal(null);
+    expect(adapter).to.not.equal(undefined);
+
+    const expectedChat = await referenceGeneration([{ role: 'user', content: 'Hello GPU' }], MAX);
+    const expectedText = await referenceGeneration('The sky is', MAX);
+    const root = await fixture<SlmProviderElement>(html`
+      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="auto">
+        <slm-chat max-new-tokens=${MAX} temperature="0"></slm-chat>
+        <slm-complete prompt="The sky is" max-new-tokens=${MAX} temperature="0"></slm-complete>
+      </slm-provider>
+    `);
+    const ready = oneEvent(root, 'slm-ready');
+    const reply = await root.querySelector('slm-chat')!.send('Hello GPU');
+    const { detail } = await ready;
+    expect(detail.device).to.equal('webgpu');
+    expect(reply).to.equal(expectedChat.text);
+    expect(await root.querySelector('slm-complete')!.complete()).to.equal(expectedText.text);
+  });
+});

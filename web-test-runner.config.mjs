@@ -1,0 +1,41 @@
+/**
+ * Tests run in Debian's Chromium (never a downloaded browser) with WebGPU exposed through
+ * SwiftShader, against the built `dist/` (what users get) and the generated tiny model.
+ */
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { untouchedFiles } from './scripts/static-files.mjs';
+import { requestLog } from './test/server/request-log.mjs';
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['development'] },
+  // The model worker and the reference pipelines both need the CPU; two cores, one test file at a time.
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  testsFinishTimeout: 20 * 60 * 1000,
+  browserStartTimeout: 120 * 1000,
+  testFramework: { config: { timeout: 120_000 } },
+  middleware: [requestLog(), untouchedFiles()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'test/tsconfig.json', target: 'es2022' })],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: {
+        executablePath: chromium,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--enable-unsafe-webgpu',
+          // This machine has no network: keep Chromium from trying background connections.
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+};
