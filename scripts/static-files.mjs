@@ -56,7 +56,6 @@ export function untouchedFiles(root = ROOT) {
     if (!file) return next();
     ctx.set('Content-Type', contentType(file.path));
     ctx.set('Content-Length', String(file.size));
-    ctx.set('Cache-Control', 'no-cache');
     ctx.body = createReadStream(file.path);
   };
 }

@@ -60,7 +60,8 @@ const MIME = {
 
 /** The page the tests run in; everything else is imported dynamically from `page.evaluate`. */
 const PAGE =
-  '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>verify tiny model</title><p>verify-tiny-model</p>';
+  '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">' +
+  '<title>verify tiny model</title><p>verify-tiny-model</p>';
 
 /**
  * @typedef {{ method: string, path: string, status: number, bytes: number }} RequestRecord
@@ -87,7 +88,9 @@ async function startServer() {
     };
     if (path === '/' || path === '/index.html') return send(200, PAGE, MIME['.html']);
     // /models/ may live outside the repository (--models-dir); everything else is the repo root.
-    const [base, rest] = path.startsWith('/models/') ? [resolve(args['models-dir']), path.slice('/models'.length)] : [ROOT, path];
+    const [base, rest] = path.startsWith('/models/')
+      ? [resolve(args['models-dir']), path.slice('/models'.length)]
+      : [ROOT, path];
     // Resolve inside `base` only: normalize() collapses "..", and the prefix check rejects escapes.
     const file = normalize(join(base, rest));
     if (!file.startsWith(base + sep)) return send(403, 'forbidden', 'text/plain');
@@ -147,10 +150,18 @@ async function pageSetup({ wasmPaths }) {
   const dist = new URL('/node_modules/onnxruntime-web/dist/', location.href).href;
   env.backends.onnx.wasm.wasmPaths =
     wasmPaths === 'object'
-      ? { mjs: `${dist}ort-wasm-simd-threaded.asyncify.mjs`, wasm: `${dist}ort-wasm-simd-threaded.asyncify.wasm` }
+      ? {
+          mjs: `${dist}ort-wasm-simd-threaded.asyncify.mjs`,
+          wasm: `${dist}ort-wasm-simd-threaded.asyncify.wasm`,
+        }
       : '/node_modules/onnxruntime-web/dist/';
   /** @type {any} */ (window).__verify = { T, pipes: {} };
-  return { version: env.version, ort: env.backends.onnx.versions, crossOriginIsolated, gpu: 'gpu' in navigator };
+  return {
+    version: env.version,
+    ort: env.backends.onnx.versions,
+    crossOriginIsolated,
+    gpu: 'gpu' in navigator,
+  };
 }
 
 /**
@@ -179,7 +190,8 @@ async function pageGenerateIds({ device, prompt, maxNew }) {
 
 /**
  * Loads the pipeline on `device` and runs the raw-prompt and chat generations through it.
- * @param {{ id: string, device: string, prompt: string, messages: object[], maxNew: number, chat: boolean }} o
+ * @param {{ id: string, device: string, prompt: string, messages: object[], maxNew: number,
+ *   chat: boolean }} o
  */
 async function pageLoadAndGenerate({ id, device, prompt, messages, maxNew, chat }) {
   const V = /** @type {any} */ (window).__verify;
@@ -192,7 +204,10 @@ async function pageLoadAndGenerate({ id, device, prompt, messages, maxNew, chat 
   let chatText = null;
   let chatPrompt = null;
   if (chat) {
-    chatPrompt = pipe.tokenizer.apply_chat_template(messages, { tokenize: false, add_generation_prompt: true });
+    chatPrompt = pipe.tokenizer.apply_chat_template(messages, {
+      tokenize: false,
+      add_generation_prompt: true,
+    });
     chatText = (await pipe(messages, gen))[0].generated_text.at(-1).content;
   }
   return {
@@ -296,23 +311,36 @@ async function main() {
 
   if (args.id === 'slm-tiny' && resolve(args['models-dir']) === MODELS_DIR) {
     const { written } = await writeTinyModel({ out: MODELS_DIR, id: 'slm-tiny' });
-    console.log(`model: models/slm-tiny ${written.length ? `(wrote ${written.join(', ')})` : '(up to date)'}`);
+    console.log(
+      `model: models/slm-tiny ${written.length ? `(wrote ${written.join(', ')})` : '(up to date)'}`,
+    );
   }
   const server = await startServer();
   const browser = await chromium.launch({
     executablePath: args.chromium,
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
   try {
     const page = await browser.newPage();
     page.on('console', (msg) => {
-      if (msg.type() === 'error' || msg.type() === 'warning') console.log(`  [console ${msg.type()}] ${msg.text()}`);
+      if (msg.type() === 'error' || msg.type() === 'warning')
+        console.log(`  [console ${msg.type()}] ${msg.text()}`);
     });
     page.on('pageerror', (err) => console.log(`  [page error] ${err.message}`));
     await page.goto(`${server.origin}/`);
 
-    const setup = await page.evaluate(pageSetup, { wasmPaths: /** @type {'prefix'|'object'} */ (args['wasm-paths']) });
-    console.log(`transformers.js ${setup.version}, onnxruntime-web ${setup.ort?.web}, crossOriginIsolated=${setup.crossOriginIsolated}, wasmPaths=${args['wasm-paths']}`);
+    const setup = await page.evaluate(pageSetup, {
+      wasmPaths: /** @type {'prefix'|'object'} */ (args['wasm-paths']),
+    });
+    console.log(
+      `transformers.js ${setup.version}, onnxruntime-web ${setup.ort?.web}, ` +
+        `crossOriginIsolated=${setup.crossOriginIsolated}, wasmPaths=${args['wasm-paths']}`,
+    );
 
     const prompt = 'Once upon a time';
     const messages = [
@@ -322,7 +350,14 @@ async function main() {
 
     // ---- wasm
     const wasm = await withTimeout(
-      page.evaluate(pageLoadAndGenerate, { id: args.id, device: 'wasm', prompt, messages, maxNew: MAX_NEW, chat: true }),
+      page.evaluate(pageLoadAndGenerate, {
+        id: args.id,
+        device: 'wasm',
+        prompt,
+        messages,
+        maxNew: MAX_NEW,
+        chat: true,
+      }),
       120_000,
       'wasm load + generate',
     );
@@ -331,7 +366,10 @@ async function main() {
     console.log(`[wasm] raw  ${JSON.stringify(prompt)} → ${JSON.stringify(wasm.raw)}`);
     console.log(`[wasm] chat prompt ${JSON.stringify(wasm.chatPrompt)}`);
     console.log(`[wasm] chat → ${JSON.stringify(wasm.chatText)}`);
-    check(wasm.raw.length > 0 && wasm.chatText.length > 0, 'wasm generates text for a raw prompt and for chat messages');
+    check(
+      wasm.raw.length > 0 && wasm.chatText.length > 0,
+      'wasm generates text for a raw prompt and for chat messages',
+    );
 
     /** @type {Awaited<ReturnType<typeof pageGenerateIds>>[]} */
     const runs = [];
@@ -339,25 +377,51 @@ async function main() {
       runs.push(await page.evaluate(pageGenerateIds, { device: 'wasm', prompt, maxNew: MAX_NEW }));
     }
     const ref = runs[0];
-    check(runs.every((r) => sameIds(r.ids, ref.ids)), `wasm greedy ids identical across ${RUNS} runs`);
+    check(
+      runs.every((r) => sameIds(r.ids, ref.ids)),
+      `wasm greedy ids identical across ${RUNS} runs`,
+    );
     check(ref.text === wasm.raw, 'model.generate ids decode to the pipeline output');
     const totals = runs.map((r) => r.totalMs);
     const decodeMs = runs.map((r) => (r.totalMs - r.firstTokenMs) / Math.max(1, r.ids.length - 1));
     console.log(
-      `[wasm] ${ref.ids.length} tokens: median ${median(totals).toFixed(1)} ms (min ${Math.min(...totals).toFixed(1)}, ` +
-        `first run ${totals[0].toFixed(1)}), first token ${median(runs.map((r) => r.firstTokenMs)).toFixed(1)} ms, ` +
+      `[wasm] ${ref.ids.length} tokens: median ${median(totals).toFixed(1)} ms ` +
+        `(min ${Math.min(...totals).toFixed(1)}, first run ${totals[0].toFixed(1)}), ` +
+        `first token ${median(runs.map((r) => r.firstTokenMs)).toFixed(1)} ms, ` +
         `decode ${median(decodeMs).toFixed(2)} ms/token ≈ ${(1000 / median(decodeMs)).toFixed(0)} tokens/s`,
     );
 
-    const batch = await withTimeout(page.evaluate(pageBatch, { prompts: ['Hi', 'The quick brown fox jumps over', 'A'], maxNew: 20 }), 60_000, 'batch');
+    const batch = await withTimeout(
+      page.evaluate(pageBatch, { prompts: ['Hi', 'The quick brown fox jumps over', 'A'], maxNew: 20 }),
+      60_000,
+      'batch',
+    );
     console.log(`[wasm] batch ${JSON.stringify(batch.batched)}`);
-    check(sameIds(batch.batched, batch.single), 'batched (left-padded) generation equals one-by-one generation', sameIds(batch.batched, batch.single) ? '' : JSON.stringify(batch.single));
+    check(
+      sameIds(batch.batched, batch.single),
+      'batched (left-padded) generation equals one-by-one generation',
+      sameIds(batch.batched, batch.single) ? '' : JSON.stringify(batch.single),
+    );
 
-    const cache = await withTimeout(page.evaluate(pageCacheReuse, { device: 'wasm', messages, maxNew: CACHE_NEW }), 60_000, 'cache reuse');
-    console.log(`[wasm] turn 1 → ${JSON.stringify(cache.turn1)}; cache holds ${cache.cachedLength} of ${cache.seq1Length} tokens; turn 2 prompt ${cache.turn2Length} tokens`);
-    console.log(`[wasm] turn 2 with cache → ${JSON.stringify(cache.text)} (${cache.cachedMs.toFixed(1)} ms; from scratch ${cache.freshMs.toFixed(1)} ms)`);
+    const cache = await withTimeout(
+      page.evaluate(pageCacheReuse, { device: 'wasm', messages, maxNew: CACHE_NEW }),
+      60_000,
+      'cache reuse',
+    );
+    console.log(
+      `[wasm] turn 1 → ${JSON.stringify(cache.turn1)}; cache holds ${cache.cachedLength} of ` +
+        `${cache.seq1Length} tokens; turn 2 prompt ${cache.turn2Length} tokens`,
+    );
+    console.log(
+      `[wasm] turn 2 with cache → ${JSON.stringify(cache.text)} ` +
+        `(${cache.cachedMs.toFixed(1)} ms; from scratch ${cache.freshMs.toFixed(1)} ms)`,
+    );
     check(cache.cachedLength === cache.seq1Length - 1, 'past_key_values covers every token fed to the model');
-    check(sameIds(cache.cached, cache.fresh), 'generation with past_key_values equals generation without', sameIds(cache.cached, cache.fresh) ? '' : `${cache.cached} vs ${cache.fresh}`);
+    check(
+      sameIds(cache.cached, cache.fresh),
+      'generation with past_key_values equals generation without',
+      sameIds(cache.cached, cache.fresh) ? '' : `${cache.cached} vs ${cache.fresh}`,
+    );
 
     // ---- webgpu
     if (args['no-webgpu']) {
@@ -369,21 +433,50 @@ async function main() {
       if (gpu.available) {
         const start = Date.now();
         const loaded = await withTimeout(
-          page.evaluate(pageLoadAndGenerate, { id: args.id, device: 'webgpu', prompt, messages, maxNew: MAX_NEW, chat: false }),
+          page.evaluate(pageLoadAndGenerate, {
+            id: args.id,
+            device: 'webgpu',
+            prompt,
+            messages,
+            maxNew: MAX_NEW,
+            chat: false,
+          }),
           300_000,
           'webgpu load + generate',
         );
-        const timed = await withTimeout(page.evaluate(pageGenerateIds, { device: 'webgpu', prompt, maxNew: MAX_NEW }), 300_000, 'webgpu generate');
+        const timed = await withTimeout(
+          page.evaluate(pageGenerateIds, { device: 'webgpu', prompt, maxNew: MAX_NEW }),
+          300_000,
+          'webgpu generate',
+        );
         console.log(`[webgpu] pipeline loaded in ${loaded.loadMs.toFixed(0)} ms`);
         console.log(`[webgpu] raw  ${JSON.stringify(prompt)} → ${JSON.stringify(loaded.raw)}`);
-        console.log(`[webgpu] ${timed.ids.length} tokens in ${timed.totalMs.toFixed(0)} ms (first token ${timed.firstTokenMs.toFixed(0)} ms); webgpu phase ${((Date.now() - start) / 1000).toFixed(1)} s`);
+        console.log(
+          `[webgpu] ${timed.ids.length} tokens in ${timed.totalMs.toFixed(0)} ms ` +
+            `(first token ${timed.firstTokenMs.toFixed(0)} ms); ` +
+            `webgpu phase ${((Date.now() - start) / 1000).toFixed(1)} s`,
+        );
         check(loaded.raw === wasm.raw, 'webgpu pipeline text equals wasm');
-        check(sameIds(timed.ids, ref.ids), 'webgpu greedy ids equal wasm greedy ids', sameIds(timed.ids, ref.ids) ? '' : `${timed.ids} vs ${ref.ids}`);
+        check(
+          sameIds(timed.ids, ref.ids),
+          'webgpu greedy ids equal wasm greedy ids',
+          sameIds(timed.ids, ref.ids) ? '' : `${timed.ids} vs ${ref.ids}`,
+        );
         // On WebGPU transformers.js keeps present.* in GPU buffers and feeds them back as the
         // cache, so this also covers GPU-resident past_key_values.
-        const gpuCache = await withTimeout(page.evaluate(pageCacheReuse, { device: 'webgpu', messages, maxNew: CACHE_NEW }), 300_000, 'webgpu cache reuse');
-        console.log(`[webgpu] turn 2 with cache → ${JSON.stringify(gpuCache.text)} (${gpuCache.cachedMs.toFixed(0)} ms; from scratch ${gpuCache.freshMs.toFixed(0)} ms)`);
-        check(sameIds(gpuCache.cached, gpuCache.fresh), 'webgpu generation with past_key_values equals generation without');
+        const gpuCache = await withTimeout(
+          page.evaluate(pageCacheReuse, { device: 'webgpu', messages, maxNew: CACHE_NEW }),
+          300_000,
+          'webgpu cache reuse',
+        );
+        console.log(
+          `[webgpu] turn 2 with cache → ${JSON.stringify(gpuCache.text)} ` +
+            `(${gpuCache.cachedMs.toFixed(0)} ms; from scratch ${gpuCache.freshMs.toFixed(0)} ms)`,
+        );
+        check(
+          sameIds(gpuCache.cached, gpuCache.fresh),
+          'webgpu generation with past_key_values equals generation without',
+        );
         check(sameIds(gpuCache.cached, cache.cached), 'webgpu cached turn 2 equals wasm turn 2');
       }
     }
@@ -400,7 +493,9 @@ async function main() {
     s.count++;
     summary.set(key, s);
   }
-  console.log('\nrequests under /models/ and /node_modules/onnxruntime-web/dist/ (status path ×count bytes):');
+  console.log(
+    '\nrequests under /models/ and /node_modules/onnxruntime-web/dist/ (status path ×count bytes):',
+  );
   for (const [key, s] of summary) {
     if (key.includes('/models/') || key.includes('/onnxruntime-web/dist/')) {
       console.log(`  ${key} ×${s.count} ${s.bytes}`);

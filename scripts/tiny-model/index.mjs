@@ -77,7 +77,15 @@ function json(value) {
 export function buildTinyModelFiles(options = {}) {
   const o = { ...DEFAULTS, ...stripUndefined(options) };
   const headDim = o.headDim ?? o.hidden / o.heads;
-  for (const [k, v] of Object.entries({ layers: o.layers, hidden: o.hidden, heads: o.heads, kvHeads: o.kvHeads, headDim, intermediate: o.intermediate, maxPos: o.maxPos })) {
+  for (const [k, v] of Object.entries({
+    layers: o.layers,
+    hidden: o.hidden,
+    heads: o.heads,
+    kvHeads: o.kvHeads,
+    headDim,
+    intermediate: o.intermediate,
+    maxPos: o.maxPos,
+  })) {
     if (!Number.isInteger(v) || v <= 0) throw new Error(`${k} must be a positive integer (got ${v})`);
   }
   const rmsNormEps = 1e-6;
@@ -181,5 +189,7 @@ export async function writeTinyModel(options = {}) {
  * @returns {Partial<T>}
  */
 function stripUndefined(obj) {
-  return /** @type {Partial<T>} */ (Object.fromEntries(Object.entries(obj ?? {}).filter(([, v]) => v !== undefined)));
+  return /** @type {Partial<T>} */ (
+    Object.fromEntries(Object.entries(obj ?? {}).filter(([, v]) => v !== undefined))
+  );
 }

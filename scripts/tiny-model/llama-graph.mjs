@@ -47,12 +47,17 @@ export const OPSET = 14;
  *   decoding becomes a token→token map that falls into a 1–2 token loop ("     ") within a few
  *   steps. Sharper attention (`qkGain`) and a stronger attention branch (`attnOutGain`) make the
  *   next token depend on earlier, position-dependent context, and the output stays varied.
+ * - But large gains make the network chaotic: fp32 rounding differences (wasm and WebGPU sum in
+ *   different orders) grow layer by layer. Measured against a float64 reference over 100–160
+ *   tokens, gains of 3 gave logit errors of 1e-4 (2×64) and 4e-3 (8×512); gains of 2 give 4e-5
+ *   and 2e-4 while the output stays about as varied. Small errors keep greedy decoding identical
+ *   on both backends unless two logits nearly tie.
  */
 const SCALES = Object.freeze({
   embedStd: 1,
   linearGain: 1,
-  qkGain: 3,
-  attnOutGain: 3,
+  qkGain: 2,
+  attnOutGain: 2,
   mlpOutGain: 1,
   normJitter: 0.1,
   lmStd: 4,
@@ -103,7 +108,8 @@ export function buildLlamaOnnx(shape, { seed, lmBias, scales = {} }) {
   const linear = (name, inDim, outDim, gain = SC.linearGain) =>
     g.initializer(name, [inDim, outDim], uniformArray(rand, inDim * outDim, gain / Math.sqrt(inDim)));
   /** @param {string} name */
-  const normWeight = (name) => g.initializer(name, [E], uniformArray(rand, E, SC.normJitter / Math.sqrt(3), 1));
+  const normWeight = (name) =>
+    g.initializer(name, [E], uniformArray(rand, E, SC.normJitter / Math.sqrt(3), 1));
 
   const embed = g.initializer('model.embed_tokens.weight', [V, E], uniformArray(rand, V * E, SC.embedStd));
 
@@ -136,8 +142,11 @@ export function buildLlamaOnnx(shape, { seed, lmBias, scales = {} }) {
   const causalBias = g.op1('Where', [visible, c.zero, c.bigNeg], { name: 'mask/causal_bias' }); // [S,T]
   const maskFloat = g.op1('Cast', [attentionMask], { name: 'mask/mask_f', attrs: { to: FLOAT } });
   // (mask − 1)·1e9 is 0 for real tokens and −1e9 for padding.
-  const padBias = g.op1('Mul', [g.op1('Sub', [maskFloat, c.one], { name: 'mask/pad' }), c.bigPos], { name: 'mask/pad_bias' });
-  const padBias5 = g.op1('Unsqueeze', [padBias, g.int64('axes_123', [1, 2, 3])], { name: 'mask/pad_bias5' }); // [B,1,1,1,T]
+  const padBias = g.op1('Mul', [g.op1('Sub', [maskFloat, c.one], { name: 'mask/pad' }), c.bigPos], {
+    name: 'mask/pad_bias',
+  });
+  const axes123 = g.int64('axes_123', [1, 2, 3]);
+  const padBias5 = g.op1('Unsqueeze', [padBias, axes123], { name: 'mask/pad_bias5' }); // [B,1,1,1,T]
   const attnBias = g.op1('Add', [padBias5, causalBias], { name: 'mask/bias' }); // [B,1,1,S,T]
 
   // ---- Rotary embeddings: angle(p, j) = p · θ^(−2j/D) for j < D/2, cos/sin looked up by
@@ -160,13 +169,17 @@ export function buildLlamaOnnx(shape, { seed, lmBias, scales = {} }) {
     [g.float32('rope.start', [0], []), g.float32('rope.limit', [shape.maxPositions], []), c.one],
     { name: 'rope/positions' },
   ); // [maxPos], float
-  const positionColumn = g.op1('Unsqueeze', [positions, c.axes1], { name: 'rope/positions_col' }); // [maxPos,1]
-  const angles = g.op1('Mul', [positionColumn, invFreq], { name: 'rope/angles' }); // [maxPos, D/2]
-  /** cos or sin table → rows for position_ids, duplicated to D (HF's `cat(freqs, freqs)`), with a head axis. */
-  const lookup = (/** @type {string} */ fn) => {
+  // [maxPos, 1] · [D/2] → [maxPos, D/2]
+  const positionColumn = g.op1('Unsqueeze', [positions, c.axes1], { name: 'rope/positions_col' });
+  const angles = g.op1('Mul', [positionColumn, invFreq], { name: 'rope/angles' });
+  /**
+   * cos or sin table → rows for position_ids, duplicated to D (HF's `cat(freqs, freqs)`), with a head axis.
+   * @param {'Cos'|'Sin'} fn
+   */
+  const lookup = (fn) => {
     const name = fn.toLowerCase();
     const tableHalf = g.op1(fn, [angles], { name: `rope/${name}_table` }); // [maxPos, D/2]
-    const half = g.op1('Gather', [tableHalf, positionIds], { name: `rope/${name}_half`, attrs: { axis: 0 } }); // [B,S,D/2]
+    const half = g.op1('Gather', [tableHalf, positionIds], { name: `rope/${name}_half`, attrs: { axis: 0 } });
     const full = g.op1('Concat', [half, half], { name: `rope/${name}`, attrs: { axis: -1 } }); // [B,S,D]
     return g.op1('Unsqueeze', [full, c.axes1], { name: `rope/${name}4` }); // [B,1,S,D]
   };
@@ -183,10 +196,16 @@ export function buildLlamaOnnx(shape, { seed, lmBias, scales = {} }) {
   const rope = (x, name) => {
     const x1 = g.op1('Slice', [x, sliceLo[0], sliceHi[0], sliceAxis], { name: `${name}/x1` });
     const x2 = g.op1('Slice', [x, sliceLo[1], sliceHi[1], sliceAxis], { name: `${name}/x2` });
-    const rotated = g.op1('Concat', [g.op1('Neg', [x2], { name: `${name}/neg` }), x1], { name: `${name}/rot`, attrs: { axis: 3 } });
+    const rotated = g.op1('Concat', [g.op1('Neg', [x2], { name: `${name}/neg` }), x1], {
+      name: `${name}/rot`,
+      attrs: { axis: 3 },
+    });
     return g.op1(
       'Add',
-      [g.op1('Mul', [x, cos], { name: `${name}/xcos` }), g.op1('Mul', [rotated, sin], { name: `${name}/rsin` })],
+      [
+        g.op1('Mul', [x, cos], { name: `${name}/xcos` }),
+        g.op1('Mul', [rotated, sin], { name: `${name}/rsin` }),
+      ],
       { name },
     );
   };
@@ -202,7 +221,16 @@ export function buildLlamaOnnx(shape, { seed, lmBias, scales = {} }) {
       name: `${name}/mean`,
       attrs: { axes: [-1], keepdims: 1 },
     });
-    const inv = g.op1('Div', [c.one, g.op1('Sqrt', [g.op1('Add', [meanSquare, c.eps], { name: `${name}/add_eps` })], { name: `${name}/sqrt` })], { name: `${name}/inv` });
+    const inv = g.op1(
+      'Div',
+      [
+        c.one,
+        g.op1('Sqrt', [g.op1('Add', [meanSquare, c.eps], { name: `${name}/add_eps` })], {
+          name: `${name}/sqrt`,
+        }),
+      ],
+      { name: `${name}/inv` },
+    );
     return g.op1('Mul', [g.op1('Mul', [x, inv], { name: `${name}/scaled` }), weight], { name });
   };
 
@@ -235,39 +263,68 @@ export function buildLlamaOnnx(shape, { seed, lmBias, scales = {} }) {
     const h = rmsNorm(x, ln1, `${n}/input_layernorm`);
     /** Projects and splits into heads: [B,S,E] → [B,heads,S,D]. */
     const project = (/** @type {string} */ w, /** @type {string} */ shp, /** @type {string} */ what) =>
-      g.op1('Transpose', [g.op1('Reshape', [g.op1('MatMul', [h, w], { name: `${n}/attn/${what}_proj` }), shp], { name: `${n}/attn/${what}_split` })], {
-        name: `${n}/attn/${what}_heads`,
-        ...toHeads,
-      });
+      g.op1(
+        'Transpose',
+        [
+          g.op1('Reshape', [g.op1('MatMul', [h, w], { name: `${n}/attn/${what}_proj` }), shp], {
+            name: `${n}/attn/${what}_split`,
+          }),
+        ],
+        {
+          name: `${n}/attn/${what}_heads`,
+          ...toHeads,
+        },
+      );
     const q = rope(project(wq, shapeHeads, 'q'), `${n}/attn/q_rope`);
     const k = rope(project(wk, shapeKvHeads, 'k'), `${n}/attn/k_rope`);
     const v = project(wv, shapeKvHeads, 'v');
     // Append the new keys/values to the cache; these are also the `present.*` outputs.
-    const [presentKey] = g.op('Concat', [past[i].key, k], { name: `${n}/attn/present_key`, outputs: [`present.${i}.key`], attrs: { axis: 2 } });
-    const [presentValue] = g.op('Concat', [past[i].value, v], { name: `${n}/attn/present_value`, outputs: [`present.${i}.value`], attrs: { axis: 2 } });
+    const [presentKey] = g.op('Concat', [past[i].key, k], {
+      name: `${n}/attn/present_key`,
+      outputs: [`present.${i}.key`],
+      attrs: { axis: 2 },
+    });
+    const [presentValue] = g.op('Concat', [past[i].value, v], {
+      name: `${n}/attn/present_value`,
+      outputs: [`present.${i}.value`],
+      attrs: { axis: 2 },
+    });
     // Grouped-query attention without materialising repeated K/V: view the H query heads as
     // [KV, rep] and give K/V a broadcast axis of size 1, so MatMul's batch broadcasting pairs each
     // query head h with key/value head ⌊h / rep⌋ (HF's `repeat_kv` order).
     const q5 = g.op1('Reshape', [q, shapeGroups], { name: `${n}/attn/q_groups` }); // [B,KV,rep,S,D]
     const k5 = g.op1('Unsqueeze', [presentKey, axesGroup], { name: `${n}/attn/k_groups` }); // [B,KV,1,T,D]
     const v5 = g.op1('Unsqueeze', [presentValue, axesGroup], { name: `${n}/attn/v_groups` });
-    const kT = g.op1('Transpose', [k5], { name: `${n}/attn/k_t`, attrs: { perm: [0, 1, 2, 4, 3] } }); // [B,KV,1,D,T]
-    const scores = g.op1('Mul', [g.op1('MatMul', [q5, kT], { name: `${n}/attn/qk` }), scale], { name: `${n}/attn/scores` }); // [B,KV,rep,S,T]
+    // [B,KV,1,T,D] → [B,KV,1,D,T]
+    const kT = g.op1('Transpose', [k5], { name: `${n}/attn/k_t`, attrs: { perm: [0, 1, 2, 4, 3] } });
+    const scores = g.op1('Mul', [g.op1('MatMul', [q5, kT], { name: `${n}/attn/qk` }), scale], {
+      name: `${n}/attn/scores`,
+    }); // [B,KV,rep,S,T]
     const probs = g.op1('Softmax', [g.op1('Add', [scores, attnBias], { name: `${n}/attn/masked` })], {
       name: `${n}/attn/probs`,
       attrs: { axis: -1 },
     });
     const context = g.op1('MatMul', [probs, v5], { name: `${n}/attn/context` }); // [B,KV,rep,S,D]
     const merged = g.op1('Reshape', [context, shapeMerge], { name: `${n}/attn/merge` }); // [B,H,S,D]
-    const flat = g.op1('Reshape', [g.op1('Transpose', [merged], { name: `${n}/attn/unheads`, ...toHeads }), shapeFlat], { name: `${n}/attn/flat` });
-    x = g.op1('Add', [x, g.op1('MatMul', [flat, wo], { name: `${n}/attn/o_proj` })], { name: `${n}/attn_residual` });
+    const flat = g.op1(
+      'Reshape',
+      [g.op1('Transpose', [merged], { name: `${n}/attn/unheads`, ...toHeads }), shapeFlat],
+      { name: `${n}/attn/flat` },
+    );
+    x = g.op1('Add', [x, g.op1('MatMul', [flat, wo], { name: `${n}/attn/o_proj` })], {
+      name: `${n}/attn_residual`,
+    });
 
     // SwiGLU MLP: down(silu(gate(h)) · up(h)), silu(z) = z·sigmoid(z).
     const h2 = rmsNorm(x, ln2, `${n}/post_attention_layernorm`);
     const gate = g.op1('MatMul', [h2, wg], { name: `${n}/mlp/gate_proj` });
-    const silu = g.op1('Mul', [gate, g.op1('Sigmoid', [gate], { name: `${n}/mlp/sigmoid` })], { name: `${n}/mlp/silu` });
+    const silu = g.op1('Mul', [gate, g.op1('Sigmoid', [gate], { name: `${n}/mlp/sigmoid` })], {
+      name: `${n}/mlp/silu`,
+    });
     const up = g.op1('MatMul', [h2, wu], { name: `${n}/mlp/up_proj` });
-    const down = g.op1('MatMul', [g.op1('Mul', [silu, up], { name: `${n}/mlp/act` }), wd], { name: `${n}/mlp/down_proj` });
+    const down = g.op1('MatMul', [g.op1('Mul', [silu, up], { name: `${n}/mlp/act` }), wd], {
+      name: `${n}/mlp/down_proj`,
+    });
     x = g.op1('Add', [x, down], { name: `${n}/mlp_residual` });
   }
 

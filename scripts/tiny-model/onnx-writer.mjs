@@ -184,7 +184,11 @@ export class GraphBuilder {
    * @returns {string}
    */
   int64(name, values, dims = [values.length]) {
-    return this.initializer(name, dims, BigInt64Array.from(values, (v) => BigInt(v)));
+    return this.initializer(
+      name,
+      dims,
+      BigInt64Array.from(values, (v) => BigInt(v)),
+    );
   }
 
   /**

@@ -25,8 +25,10 @@ export const VOCAB_SIZE = 256 + SPECIAL_TOKENS.length;
  * escape the Jinja lexer turns into a newline, exactly as in published models' templates.
  */
 export const CHAT_TEMPLATE =
-  "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}" +
-  "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+  '{% for message in messages %}' +
+  "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}" +
+  '{% endfor %}' +
+  "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
 /**
  * GPT-2's reversible byte → printable-character table. Bytes that are already printable Latin-1
@@ -141,6 +143,7 @@ export function buildTokenizerConfig(modelMaxLength) {
  * Relative frequency (percent) of letters in English text; used to make random output look a
  * little like words instead of uniform letter soup.
  */
+// prettier-ignore
 const LETTER_FREQ = {
   e: 12.7, t: 9.1, a: 8.2, o: 7.5, i: 7.0, n: 6.7, s: 6.3, h: 6.1, r: 6.0, d: 4.3, l: 4.0, c: 2.8,
   u: 2.8, m: 2.4, w: 2.4, f: 2.2, g: 2.0, y: 2.0, p: 1.9, b: 1.5, v: 1.0, k: 0.8, j: 0.2, x: 0.2,

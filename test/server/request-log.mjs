@@ -3,6 +3,8 @@
  * went over the network, e.g. "the model file was fetched once" or "one worker script was loaded".
  *
  * `GET /__requests` answers `{ "<path>": count }`; `POST /__requests/reset` empties the log.
+ * Range requests (transformers.js probes file sizes and existence with `Range: bytes=0-0`) are
+ * counted under `<path> (range)`, so a test can tell a probe from a download.
  */
 export function requestLog() {
   const counts = new Map();
@@ -16,7 +18,18 @@ export function requestLog() {
       ctx.body = {};
       return;
     }
-    counts.set(ctx.path, (counts.get(ctx.path) ?? 0) + 1);
+    // @web/test-runner marks every file cacheable for a year (its cacheMiddleware runs after ours
+    // and sets the header last). The browser's HTTP cache would then answer repeat requests and
+    // hide them from this log, so responses are `no-store` and later attempts to change that are
+    // ignored: what tests count is what really crossed the network, and only Cache Storage caches.
+    ctx.response.set('Cache-Control', 'no-store');
+    const set = ctx.response.set.bind(ctx.response);
+    ctx.response.set = (field, value) => {
+      if (typeof field === 'string' && field.toLowerCase() === 'cache-control') return;
+      set(field, value);
+    };
+    const key = ctx.get('range') ? `${ctx.path} (range)` : ctx.path;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
     return next();
   };
 }

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { EngineController } from '../../controllers/engine-controller.js';
 import { GenerationController } from '../../controllers/generation-controller.js';
@@ -198,7 +199,7 @@ export class SlmChatElement extends LitElement {
               rows="1"
               aria-label="Message"
               placeholder=${this.placeholder}
-              .value=${this.draft}
+              .value=${live(this.draft)}
               @input=${(event: InputEvent) => (this.draft = (event.target as HTMLTextAreaElement).value)}
               @keydown=${this.onKeyDown}
             ></textarea>
