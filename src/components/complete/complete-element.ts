@@ -77,12 +77,8 @@ export class SlmCompleteElement extends LitElement {
     const prompt = this.generation.phase === 'idle' ? this.prompt : this.shownPrompt;
     return html`
       <div part="base" class="complete">
-        <div part="output" class="output" aria-label="Completion" tabindex="0">
-          <span part="prompt" class="prompt">${prompt}</span><span
-            part="completion"
-            class="completion ${busy ? 'streaming' : ''}"
-          >${this.generation.text}</span>
-        </div>
+        <!-- No whitespace inside the output: it is pre-wrap, and every space would show. -->
+        <div part="output" class="output" aria-label="Completion" tabindex="0"><span part="prompt" class="prompt">${prompt}</span><span part="completion" class="completion ${busy ? 'streaming' : ''}">${this.generation.text}</span></div>
         <div class="toolbar">
           <div class="state">${renderStatus(describeStatus(this.engines, this.generation))}</div>
           <button part="run-button" class="primary" type="button" ?hidden=${busy} @click=${() => this.complete()}>

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * Takes screenshots of the demo page in headless Chromium (light and dark), after a chat turn and
+ * a completion on the bundled tiny model, so a change to what users see can be looked at.
+ *
+ *   node scripts/screenshot-demo.mjs [outDir]     (needs `npm run build` and `npm run model`)
+ */
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+
+const outDir = process.argv[2] ?? 'screenshots';
+const port = 8765;
+await mkdir(outDir, { recursive: true });
+const server = spawn(process.execPath, ['scripts/serve-demo.mjs'], {
+  env: { ...process.env, PORT: String(port) },
+  stdio: 'ignore',
+});
+await new Promise((resolve) => setTimeout(resolve, 800));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'],
+});
+try {
+  for (const colorScheme of ['light', 'dark']) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
+    await page.goto(`http://127.0.0.1:${port}/?model=slm-tiny&device=wasm`);
+    await page.waitForFunction(() => customElements.get('slm-chat'));
+    await page.screenshot({ path: `${outDir}/demo-empty-${colorScheme}.png` });
+    await page.evaluate(async () => {
+      const chat = document.querySelector('slm-chat');
+      await chat.send('Hello! What can you do?');
+      await document.querySelector('slm-complete').complete();
+      chat.shadowRoot.querySelector('textarea').value = '';
+    });
+    await page.screenshot({ path: `${outDir}/demo-${colorScheme}.png` });
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+console.log(`screenshots in ${outDir}/`);
