@@ -18,6 +18,9 @@ describe('the script-tag bundle (dist/cdn/slm-elements.js)', () => {
       await until(() => Boolean(page.customElements.get('slm-chat')), 10_000, 'the elements to be defined');
       const chat = page.document.querySelector('slm-chat') as SlmChatElement;
       await chat.updateComplete;
+      // Defined and rendered, yet no worker and no transformers.js until a model is needed.
+      const beforeUse = Object.keys(await requestCounts());
+      expect(beforeUse.filter((path) => /worker|transformers|\/ort\/|\/models\//.test(path))).to.deep.equal([]);
 
       const input = chat.shadowRoot!.querySelector<HTMLTextAreaElement>('[part="input"]')!;
       input.value = 'Hi from a plain page';

@@ -130,6 +130,23 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
     expect(shadow(chat).status.textContent).to.contain('Stopped');
   });
 
+  it('stops a streaming reply, keeping it, when the next message is sent', async () => {
+    const root = await fixture<SlmProviderElement>(html`
+      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
+        <slm-chat max-new-tokens="400" temperature="0"></slm-chat>
+      </slm-provider>
+    `);
+    const chat = root.querySelector('slm-chat')!;
+    let second: Promise<string> | undefined;
+    chat.addEventListener('slm-token', () => (second ??= chat.send('Second')), { once: true });
+    const first = await chat.send('First');
+    await second;
+    expect(chat.messages.map((m) => m.role)).to.deep.equal(['user', 'assistant', 'user', 'assistant']);
+    expect(chat.messages[1]!.content).to.equal(first);
+    expect(first.length).to.be.greaterThan(0);
+    expect(chat.messages[2]!.content).to.equal('Second');
+  });
+
   it('clears the conversation', async () => {
     const { chat } = await chatFixture();
     await chat.send('Hi');

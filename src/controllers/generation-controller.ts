@@ -29,6 +29,8 @@ export class GenerationController implements ReactiveController {
   /** The last finished generation's figures. */
   result: SlmResponseDetail | null = null;
   private abort: AbortController | undefined;
+  /** The latest run, to wait for after a stop. */
+  private current: Promise<SlmResponseDetail> | undefined;
 
   constructor(
     private readonly host: Host,
@@ -47,7 +49,22 @@ export class GenerationController implements ReactiveController {
    * here so a bad one is reported like any failed request. Resolves with the result (also for
    * stops and errors, with the matching `reason`); never rejects: the host shows failures.
    */
-  async run(
+  run(
+    input: GenerationInput,
+    rawSettings: RawGenerationSettings,
+    onText?: (text: string) => void,
+  ): Promise<SlmResponseDetail> {
+    this.current = this.generate(input, rawSettings, onText);
+    return this.current;
+  }
+
+  /** Stops the current generation (if any) and resolves once it has ended. */
+  async settle(): Promise<void> {
+    this.stop();
+    await this.current;
+  }
+
+  private async generate(
     input: GenerationInput,
     rawSettings: RawGenerationSettings,
     onText?: (text: string) => void,

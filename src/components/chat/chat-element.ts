@@ -83,13 +83,14 @@ export class SlmChatElement extends LitElement {
   private readonly generation = new GenerationController(this, this.engines);
 
   /**
-   * Sends a user message and streams the reply into the transcript.
-   * Resolves with the full reply (the partial reply when stopped, `''` on failure).
+   * Sends a user message and streams the reply into the transcript. A reply still streaming is
+   * stopped first (and kept). Resolves with the full reply (partial when stopped, `''` on failure).
    */
   async send(text: string = this.draft): Promise<string> {
     const content = text.trim();
     if (!content) return '';
     if (text === this.draft) this.draft = '';
+    if (this.generation.busy) await this.generation.settle();
     this.messages = [...this.messages, { role: 'user', content }];
     return this.reply();
   }
