@@ -17,7 +17,10 @@
  *    - wasm: a batch of prompts of different lengths (left padding) equals the prompts one by one;
  *    - wasm: a follow-up turn generated with the first turn's `past_key_values` equals the same
  *      turn generated from scratch (causal mask and positions over past + current are right);
- *    - webgpu (SwiftShader here): the raw-prompt greedy ids equal the wasm ids.
+ *    - webgpu (SwiftShader here): the raw-prompt greedy ids equal the wasm ids, and the two-turn
+ *      cache check passes with GPU-resident `present.*` tensors and matches wasm's turn 2.
+ *    SwiftShader is slow: about 10 s for the default model, minutes for an 8×512 one
+ *    (`--no-webgpu` skips it).
  * 4. Prints outputs, timings and the files the page fetched; exits 1 on any mismatch or error.
  */
 import { createServer } from 'node:http';
@@ -309,6 +312,8 @@ async function main() {
     if (!ok) failures++;
   };
 
+  // Only the default model is (re)generated here: other ids may have been made with other shapes,
+  // and regenerating them with default options would silently replace them.
   if (args.id === 'slm-tiny' && resolve(args['models-dir']) === MODELS_DIR) {
     const { written } = await writeTinyModel({ out: MODELS_DIR, id: 'slm-tiny' });
     console.log(
@@ -316,6 +321,9 @@ async function main() {
     );
   }
   const server = await startServer();
+  // System Chromium, not a Playwright download. Headless Chromium exposes a WebGPU adapter backed
+  // by SwiftShader (a CPU Vulkan implementation, `isFallbackAdapter: true`) with these flags only;
+  // the other two keep it from reaching out to the network.
   const browser = await chromium.launch({
     executablePath: args.chromium,
     args: [
@@ -327,6 +335,7 @@ async function main() {
   });
   try {
     const page = await browser.newPage();
+    // Surface what transformers.js/ORT log (404s, fallbacks, warnings); info-level chatter is dropped.
     page.on('console', (msg) => {
       if (msg.type() === 'error' || msg.type() === 'warning')
         console.log(`  [console ${msg.type()}] ${msg.text()}`);
@@ -348,7 +357,7 @@ async function main() {
       { role: 'user', content: 'Tell me a story about a tiny model.' },
     ];
 
-    // ---- wasm
+    // ---- wasm: load, raw prompt, chat template. Loading also fetches the ORT wasm binary (~27 MB).
     const wasm = await withTimeout(
       page.evaluate(pageLoadAndGenerate, {
         id: args.id,
@@ -371,6 +380,8 @@ async function main() {
       'wasm generates text for a raw prompt and for chat messages',
     );
 
+    // Timing: several runs of the same generation; the first is slower (JIT, allocator warm-up), so
+    // the median is what we report. Greedy decoding must also give the same ids every time.
     /** @type {Awaited<ReturnType<typeof pageGenerateIds>>[]} */
     const runs = [];
     for (let i = 0; i < RUNS; i++) {
@@ -391,6 +402,8 @@ async function main() {
         `decode ${median(decodeMs).toFixed(2)} ms/token ≈ ${(1000 / median(decodeMs)).toFixed(0)} tokens/s`,
     );
 
+    // Padding: the pipeline left-pads a batch with <|endoftext|> and a zero attention mask; the
+    // model must ignore those positions (and survive fully masked rows) to match single prompts.
     const batch = await withTimeout(
       page.evaluate(pageBatch, { prompts: ['Hi', 'The quick brown fox jumps over', 'A'], maxNew: 20 }),
       60_000,
@@ -403,6 +416,8 @@ async function main() {
       sameIds(batch.batched, batch.single) ? '' : JSON.stringify(batch.single),
     );
 
+    // Past + current positions: only the causal mask over past_sequence_length + sequence_length and
+    // position_ids offset by the past make a cached follow-up turn equal to a fresh one.
     const cache = await withTimeout(
       page.evaluate(pageCacheReuse, { device: 'wasm', messages, maxNew: CACHE_NEW }),
       60_000,
@@ -423,7 +438,9 @@ async function main() {
       sameIds(cache.cached, cache.fresh) ? '' : `${cache.cached} vs ${cache.fresh}`,
     );
 
-    // ---- webgpu
+    // ---- webgpu: same model and prompt. Equal greedy ids need bit-identical rotary tables (see
+    // llama-graph.mjs) and logit errors far below the usual top-2 gap; a mismatch here usually means
+    // a near-tie, which a different prompt or seed would avoid.
     if (args['no-webgpu']) {
       console.log('\n[webgpu] skipped (--no-webgpu)');
     } else {
@@ -485,7 +502,8 @@ async function main() {
     await server.close();
   }
 
-  // ---- What the page fetched.
+  // ---- What the page fetched: the model files per pipeline (the browser cache is off) and which of
+  // the ort-wasm-simd-threaded.* variants ONNX Runtime chose, so deployments can ship only those.
   const summary = new Map();
   for (const r of server.requests) {
     const key = `${r.status} ${r.path}`;

@@ -76,7 +76,13 @@ function json(value) {
  */
 export function buildTinyModelFiles(options = {}) {
   const o = { ...DEFAULTS, ...stripUndefined(options) };
+  if (o.headDim === undefined && o.hidden % o.heads !== 0) {
+    throw new Error(
+      `hidden (${o.hidden}) is not a multiple of heads (${o.heads}); pass headDim (--head-dim)`,
+    );
+  }
   const headDim = o.headDim ?? o.hidden / o.heads;
+  if (!Number.isInteger(o.seed)) throw new Error(`seed must be an integer (got ${o.seed})`);
   for (const [k, v] of Object.entries({
     layers: o.layers,
     hidden: o.hidden,
@@ -106,9 +112,12 @@ export function buildTinyModelFiles(options = {}) {
     { seed: o.seed, lmBias: readableTokenBias({ eosBias: o.eosBias }) },
   );
 
-  // Field names follow Hugging Face's LlamaConfig. transformers.js reads model_type (→ model
-  // class and how to find the cache sizes), num_hidden_layers / num_key_value_heads / head_dim
-  // (→ names and shapes of past_key_values), and the token ids (→ generation defaults).
+  // Field names follow Hugging Face's LlamaConfig. transformers.js 4.3 reads model_type (→ model
+  // class LlamaForCausalLM and the config normalisation), num_hidden_layers (→ the names
+  // past_key_values.{i}.key/value it feeds), num_key_value_heads / head_dim (normalised config),
+  // and the token ids (→ generation defaults). Shapes of the empty first cache come from the ONNX
+  // input metadata, not from here. The other fields document the architecture for humans and
+  // for Python tooling.
   const config = {
     architectures: ['LlamaForCausalLM'],
     model_type: 'llama',

@@ -9,6 +9,11 @@ export const statusStyles = css`
     overflow-wrap: anywhere;
   }
 
+  /* Stays in the accessibility tree (a live region must exist before it speaks) but takes no room. */
+  .status:empty {
+    min-height: 0;
+  }
+
   .status.error {
     color: var(--_danger);
   }
