@@ -5,10 +5,10 @@ import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, until } f
 
 const MAX = 24;
 
-async function chatFixture(model = MODEL, extra = '') {
+async function chatFixture(model = MODEL, maxNewTokens = MAX) {
   const root = await fixture<SlmProviderElement>(html`
-    <slm-provider model=${model} model-base-url=${MODEL_BASE} device="wasm" data-extra=${extra}>
-      <slm-chat max-new-tokens=${MAX} temperature="0"></slm-chat>
+    <slm-provider model=${model} model-base-url=${MODEL_BASE} device="wasm">
+      <slm-chat max-new-tokens=${maxNewTokens} temperature="0"></slm-chat>
     </slm-provider>
   `);
   const chat = root.querySelector('slm-chat')!;
@@ -109,12 +109,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('stops on request and keeps the partial reply', async () => {
-    const root = await fixture<SlmProviderElement>(html`
-      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
-        <slm-chat max-new-tokens="400" temperature="0"></slm-chat>
-      </slm-provider>
-    `);
-    const chat = root.querySelector('slm-chat')!;
+    const { chat } = await chatFixture(MODEL, 400);
     let seen = 0;
     chat.addEventListener('slm-token', () => {
       seen++;
@@ -131,12 +126,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('stops a streaming reply, keeping it, when the next message is sent', async () => {
-    const root = await fixture<SlmProviderElement>(html`
-      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
-        <slm-chat max-new-tokens="400" temperature="0"></slm-chat>
-      </slm-provider>
-    `);
-    const chat = root.querySelector('slm-chat')!;
+    const { chat } = await chatFixture(MODEL, 400);
     let second: Promise<string> | undefined;
     chat.addEventListener('slm-token', () => (second ??= chat.send('Second')), { once: true });
     const first = await chat.send('First');

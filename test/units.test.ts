@@ -131,3 +131,21 @@ describe('classifyLoadError', () => {
     expect(classifyLoadError(original, 'm')).to.equal(original);
   });
 });
+
+describe('slm-* events', () => {
+  it('bubble out of shadow roots with their detail', async () => {
+    const { SlmTokenEvent, SlmErrorEvent } = await import('../dist/events/index.js');
+    const host = document.createElement('div');
+    const inner = host.attachShadow({ mode: 'open' }).appendChild(document.createElement('span'));
+    document.body.append(host);
+    const seen: Event[] = [];
+    document.addEventListener('slm-token', (event) => seen.push(event));
+    document.addEventListener('slm-error', (event) => seen.push(event));
+    inner.dispatchEvent(new SlmTokenEvent({ token: 'a', tokenId: 97, text: 'a' }));
+    inner.dispatchEvent(new SlmErrorEvent({ code: 'no-model', message: 'm' }));
+    host.remove();
+    expect(seen.map((event) => event.type)).to.deep.equal(['slm-token', 'slm-error']);
+    expect((seen[0] as InstanceType<typeof SlmTokenEvent>).detail).to.deep.equal({ token: 'a', tokenId: 97, text: 'a' });
+    expect(seen.every((event) => event.bubbles && event.composed)).to.equal(true);
+  });
+});

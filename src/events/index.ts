@@ -1,4 +1,5 @@
 /** Every `slm-*` event class. */
+export { SlmEvent } from './slm-event.js';
 export { SlmProgressEvent } from './slm-progress.js';
 export { SlmReadyEvent } from './slm-ready.js';
 export { SlmErrorEvent } from './slm-error.js';

@@ -1,16 +1,14 @@
 import type { SlmErrorData } from '../engine/errors.js';
+import { SlmEvent } from './slm-event.js';
 
 /**
  * Fired when something fails: by `<slm-provider>` for configuration and loading errors, by
  * `<slm-chat>` / `<slm-complete>` for errors of their own requests. `detail.code` is stable
  * (see the README's error table); `detail.message` is meant for people.
  */
-export class SlmErrorEvent extends Event {
-  readonly detail: SlmErrorData;
-
+export class SlmErrorEvent extends SlmEvent<SlmErrorData> {
   constructor(detail: SlmErrorData) {
-    super('slm-error', { bubbles: true, composed: true });
-    this.detail = detail;
+    super('slm-error', detail);
   }
 }
 

@@ -1,12 +1,10 @@
 import type { LoadProgress } from '../engine/types.js';
+import { SlmEvent } from './slm-event.js';
 
 /** Fired by `<slm-provider>` as model files arrive. `detail.progress` runs from 0 to 1. */
-export class SlmProgressEvent extends Event {
-  readonly detail: LoadProgress;
-
+export class SlmProgressEvent extends SlmEvent<LoadProgress> {
   constructor(detail: LoadProgress) {
-    super('slm-progress', { bubbles: true, composed: true });
-    this.detail = detail;
+    super('slm-progress', detail);
   }
 }
 

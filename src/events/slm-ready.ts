@@ -1,12 +1,10 @@
 import type { ReadyInfo } from '../engine/types.js';
+import { SlmEvent } from './slm-event.js';
 
 /** Fired by `<slm-provider>` when its model is loaded: which model, device and dtype, and how long it took. */
-export class SlmReadyEvent extends Event {
-  readonly detail: ReadyInfo;
-
+export class SlmReadyEvent extends SlmEvent<ReadyInfo> {
   constructor(detail: ReadyInfo) {
-    super('slm-ready', { bubbles: true, composed: true });
-    this.detail = detail;
+    super('slm-ready', detail);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { SlmErrorData } from '../engine/errors.js';
 import type { GenerationResult } from '../engine/types.js';
+import { SlmEvent } from './slm-event.js';
 
 /** `slm-response` detail: the generation's result, plus the error when `reason` is `"error"`. */
 export interface SlmResponseDetail extends GenerationResult {
@@ -7,12 +8,9 @@ export interface SlmResponseDetail extends GenerationResult {
 }
 
 /** Fired when a reply or completion ends, for any reason (`eos`, `length`, `stopped`, `error`). */
-export class SlmResponseEvent extends Event {
-  readonly detail: SlmResponseDetail;
-
+export class SlmResponseEvent extends SlmEvent<SlmResponseDetail> {
   constructor(detail: SlmResponseDetail) {
-    super('slm-response', { bubbles: true, composed: true });
-    this.detail = detail;
+    super('slm-response', detail);
   }
 }
 

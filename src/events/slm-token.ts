@@ -1,15 +1,13 @@
 import type { TokenUpdate } from '../engine/types.js';
+import { SlmEvent } from './slm-event.js';
 
 /**
  * Fired once per generated token as it arrives. `detail.token` is the text that token added,
  * `detail.text` the whole reply so far.
  */
-export class SlmTokenEvent extends Event {
-  readonly detail: TokenUpdate;
-
+export class SlmTokenEvent extends SlmEvent<TokenUpdate> {
   constructor(detail: TokenUpdate) {
-    super('slm-token', { bubbles: true, composed: true });
-    this.detail = detail;
+    super('slm-token', detail);
   }
 }
 
