@@ -35,6 +35,15 @@ try {
       chat.shadowRoot.querySelector('textarea').value = '';
     });
     await page.screenshot({ path: `${outDir}/demo-${colorScheme}.png` });
+    // Mid-reply: a long reply, caught while it streams (stop button, cursor), then stopped.
+    await page.evaluate(() => {
+      const chat = document.querySelector('slm-chat');
+      chat.maxNewTokens = 1500;
+      window.__reply = chat.send('And now a long answer, please.');
+    });
+    await page.waitForFunction(() => document.querySelector('slm-chat').messages.at(-1)?.content.length > 200);
+    await page.screenshot({ path: `${outDir}/demo-streaming-${colorScheme}.png` });
+    await page.evaluate(() => document.querySelector('slm-chat').stop());
     await page.close();
   }
 } finally {
