@@ -119,6 +119,8 @@ export class GenerationController implements ReactiveController {
         ttftMs: 0,
         tokensPerSecond: 0,
         promptTokens: 0,
+        cachedTokens: 0,
+        droppedMessages: 0,
         error: error.toJSON(),
       };
     }

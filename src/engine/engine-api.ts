@@ -19,6 +19,17 @@ export interface GenerateOptions {
   onToken?: (update: TokenUpdate) => void;
   /** Aborting stops the generation: dropped if queued, ended at the next token if running. */
   signal?: AbortSignal;
+  /**
+   * A stable id for a conversation (one per chat element). The engine keeps that conversation's
+   * KV cache between turns so follow-up turns do not process the history again. Omit it for
+   * one-off generations (completions), which then never touch any conversation's cache.
+   */
+  conversationId?: string;
+  /**
+   * Token budget for prompt + reply. Defaults to the model's `max_position_embeddings`. When a
+   * chat would exceed it, the oldest messages (never the system message) are left out.
+   */
+  contextWindow?: number;
 }
 
 /** Events an engine dispatches (plain `CustomEvent`s; elements re-dispatch them as `slm-*`). */
@@ -50,6 +61,12 @@ export interface SlmEngine extends EventTarget {
    * a stop (abort) resolves with `reason: "stopped"` and the text generated until then.
    */
   generate(input: GenerationInput, settings: GenerationSettings, options?: GenerateOptions): Promise<GenerationResult>;
+  /** Frees the KV cache kept for a conversation (after `clear()`, or when its element goes away). */
+  releaseConversation(conversationId: string): void;
+  /** Whether every file the model needs (for the resolved device and dtype) is in Cache Storage. */
+  isCached(): Promise<boolean>;
+  /** Bytes still to download before the model can load (0 when cached; `null` when unknown). */
+  downloadSize(): Promise<number | null>;
 
   addEventListener<K extends keyof EngineEventMap>(
     type: K,

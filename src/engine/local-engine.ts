@@ -152,6 +152,8 @@ export class LocalEngine extends EventTarget implements SlmEngine {
       ttftMs: 0,
       tokensPerSecond: 0,
       promptTokens: 0,
+      cachedTokens: 0,
+      droppedMessages: 0,
     });
     if (signal?.aborted) return stopped();
 
@@ -171,6 +173,8 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     try {
       const done = await result;
       return {
+        cachedTokens: 0, // TODO(engine helper): reported by the worker
+        droppedMessages: 0, // TODO(engine helper): reported by the worker
         ...done,
         ttftMs: firstAt ? Math.round((firstAt - requested) * 10) / 10 : 0,
         tokensPerSecond:
@@ -179,6 +183,18 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     } finally {
       signal?.removeEventListener('abort', abort);
     }
+  }
+
+  releaseConversation(_conversationId: string): void {
+    // TODO(engine helper): dispose the conversation's cache in the worker.
+  }
+
+  isCached(): Promise<boolean> {
+    return Promise.reject(new Error('TODO(engine helper)'));
+  }
+
+  downloadSize(): Promise<number | null> {
+    return Promise.reject(new Error('TODO(engine helper)'));
   }
 
   /** Ends the worker and forgets the loaded model (the configuration stays). */

@@ -72,8 +72,18 @@ export interface GenerationResult {
   ttftMs: number;
   /** Decode speed after the first token: (tokens − 1) ÷ time from first to last token. */
   tokensPerSecond: number;
-  /** Number of prompt tokens the model processed. */
+  /** Number of tokens in the prompt (the whole conversation as the model saw it). */
   promptTokens: number;
+  /**
+   * How many of the prompt's tokens came from the conversation's KV cache instead of being
+   * processed again (0 without a `conversationId`, on the first turn, or after a cache rebuild).
+   */
+  cachedTokens: number;
+  /**
+   * How many of the oldest messages (never the system message) were left out so the prompt and
+   * the reply fit the context window.
+   */
+  droppedMessages: number;
 }
 
 /** One generated token as it arrives on the page. */

@@ -101,7 +101,7 @@ export class SlmProviderElement extends LitElement {
   }
 
   private get localEngine(): LocalEngine {
-    return this.engine as LocalEngine;
+    return this.engine as unknown as LocalEngine;
   }
 
   private syncStatusAttribute(): void {
