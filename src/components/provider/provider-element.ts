@@ -1,7 +1,7 @@
 import { provide } from '@lit/context';
 import { LitElement, html } from 'lit';
 import { property } from 'lit/decorators.js';
-import { engineContext, type SlmEngine } from '../../context/engine-context.js';
+import { engineContext } from '../../context/engine-context.js';
 import { LocalEngine } from '../../engine/local-engine.js';
 import { parseEngineConfig } from '../../engine/options.js';
 import type { EngineStatus, LoadProgress, ReadyInfo } from '../../engine/types.js';
@@ -47,7 +47,7 @@ export class SlmProviderElement extends LitElement {
 
   /** The shared engine (stable for the element's lifetime). */
   @provide({ context: engineContext })
-  readonly engine: SlmEngine = new LocalEngine();
+  readonly engine: LocalEngine = new LocalEngine();
 
   private readonly forward = (event: Event) => {
     const { detail } = event as CustomEvent;
@@ -81,12 +81,12 @@ export class SlmProviderElement extends LitElement {
     super.disconnectedCallback();
     for (const type of ['progress', 'ready', 'status-change']) this.engine.removeEventListener(type, this.forward);
     // Leaving the page frees the worker and the model's memory; coming back loads again.
-    this.localEngine.unload();
+    this.engine.unload();
   }
 
   protected override willUpdate(): void {
     const parsed = parseEngineConfig(this, document.baseURI);
-    this.localEngine.configure(parsed.ok ? parsed.value : parsed.error);
+    this.engine.configure(parsed.ok ? parsed.value : parsed.error);
   }
 
   protected override updated(): void {
@@ -98,10 +98,6 @@ export class SlmProviderElement extends LitElement {
 
   protected override render() {
     return html`<slot></slot>`;
-  }
-
-  private get localEngine(): LocalEngine {
-    return this.engine as unknown as LocalEngine;
   }
 
   private syncStatusAttribute(): void {
