@@ -7,7 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SlmError, type SlmErrorData } from '../engine/errors.js';
-import { parseGenerationSettings, type RawGenerationSettings } from '../engine/options.js';
+import { parseContextWindow, parseGenerationSettings, type RawGenerationSettings } from '../engine/options.js';
 import type { GenerationInput, GenerationResult } from '../engine/types.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
 import { SlmResponseEvent, type SlmResponseDetail } from '../events/slm-response.js';
@@ -15,6 +15,16 @@ import { SlmTokenEvent } from '../events/slm-token.js';
 import type { EngineController } from './engine-controller.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
+
+/** Per-run options of `GenerationController.run`. */
+export interface RunOptions {
+  /** The host's conversation (cache slot in the engine); omitted for one-off generations. */
+  conversationId?: string;
+  /** Raw `context-window` value of the host, validated here. */
+  contextWindow?: number | string | undefined;
+  /** Called with the text so far after every token. */
+  onText?: (text: string) => void;
+}
 
 /** Phase of the element's generation, for rendering and status announcements. */
 export type GenerationPhase = 'idle' | 'waiting' | 'generating' | 'done' | 'stopped' | 'error';
@@ -49,12 +59,8 @@ export class GenerationController implements ReactiveController {
    * here so a bad one is reported like any failed request. Resolves with the result (also for
    * stops and errors, with the matching `reason`); never rejects: the host shows failures.
    */
-  run(
-    input: GenerationInput,
-    rawSettings: RawGenerationSettings,
-    onText?: (text: string) => void,
-  ): Promise<SlmResponseDetail> {
-    this.current = this.generate(input, rawSettings, onText);
+  run(input: GenerationInput, rawSettings: RawGenerationSettings, options: RunOptions = {}): Promise<SlmResponseDetail> {
+    this.current = this.generate(input, rawSettings, options);
     return this.current;
   }
 
@@ -67,7 +73,7 @@ export class GenerationController implements ReactiveController {
   private async generate(
     input: GenerationInput,
     rawSettings: RawGenerationSettings,
-    onText?: (text: string) => void,
+    { conversationId, contextWindow: rawWindow, onText }: RunOptions,
   ): Promise<SlmResponseDetail> {
     this.stop();
     const abort = new AbortController();
@@ -84,6 +90,8 @@ export class GenerationController implements ReactiveController {
     try {
       const settings = parseGenerationSettings(rawSettings);
       if (!settings.ok) throw settings.error;
+      const contextWindow = parseContextWindow(rawWindow);
+      if (!contextWindow.ok) throw contextWindow.error;
       const engine = this.engines.engine;
       if (!engine) {
         throw new SlmError(
@@ -93,6 +101,8 @@ export class GenerationController implements ReactiveController {
       }
       const result: GenerationResult = await engine.generate(input, settings.value, {
         signal: abort.signal,
+        ...(conversationId ? { conversationId } : {}),
+        ...(contextWindow.value ? { contextWindow: contextWindow.value } : {}),
         onToken: (update) => {
           runText = update.text;
           if (this.abort !== abort) return;

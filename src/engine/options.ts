@@ -105,3 +105,12 @@ export function parseGenerationSettings(raw: RawGenerationSettings): Parsed<Gene
   }
   return ok({ maxNewTokens, temperature });
 }
+
+/** Validates `context-window`: unset, or a whole number of at least 16 tokens. */
+export function parseContextWindow(raw: number | string | null | undefined): Parsed<number | undefined> {
+  if (raw === undefined || raw === null || raw === '') return ok(undefined);
+  const value = Number(raw);
+  return Number.isInteger(value) && value >= 16
+    ? ok(value)
+    : fail(`context-window="${raw}" must be a whole number of tokens (at least 16).`);
+}

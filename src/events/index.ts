@@ -5,3 +5,5 @@ export { SlmReadyEvent } from './slm-ready.js';
 export { SlmErrorEvent } from './slm-error.js';
 export { SlmTokenEvent } from './slm-token.js';
 export { SlmResponseEvent, type SlmResponseDetail } from './slm-response.js';
+export { SlmSendEvent, type SlmSendDetail } from './slm-send.js';
+export { SlmClearEvent } from './slm-clear.js';

@@ -6,8 +6,8 @@
 export abstract class SlmEvent<Detail> extends Event {
   readonly detail: Detail;
 
-  constructor(type: `slm-${string}`, detail: Detail) {
-    super(type, { bubbles: true, composed: true });
+  constructor(type: `slm-${string}`, detail: Detail, init: { cancelable?: boolean } = {}) {
+    super(type, { bubbles: true, composed: true, cancelable: init.cancelable ?? false });
     this.detail = detail;
   }
 }

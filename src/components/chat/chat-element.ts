@@ -117,10 +117,12 @@ export class SlmChatElement extends LitElement {
     const result = await this.generation.run(
       { kind: 'chat', messages: history },
       { maxNewTokens: this.maxNewTokens, temperature: this.temperature },
-      (text) => {
-        // Updated in place: the array keeps its identity while one reply streams.
-        answer.content = text;
-        this.scrollToEnd();
+      {
+        onText: (text) => {
+          // Updated in place: the array keeps its identity while one reply streams.
+          answer.content = text;
+          this.scrollToEnd();
+        },
       },
     );
     answer.content = result.text;

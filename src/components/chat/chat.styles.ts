@@ -44,8 +44,17 @@ export const chatStyles = css`
     max-width: min(85%, 42rem);
     padding: calc(var(--_space) * 0.625) calc(var(--_space) * 0.875);
     border-radius: var(--_radius);
-    white-space: pre-wrap;
     overflow-wrap: anywhere;
+  }
+
+  /* User text and plain-text replies keep their line breaks; markdown lays out its own blocks. */
+  .content:not(.markdown) {
+    white-space: pre-wrap;
+  }
+
+  .message.being-edited {
+    outline: 2px dashed var(--_accent);
+    outline-offset: 2px;
   }
 
   .message.user {
@@ -78,6 +87,73 @@ export const chatStyles = css`
   .error span {
     flex: 1;
     overflow-wrap: anywhere;
+  }
+
+  .actions {
+    display: flex;
+    gap: 0.25rem;
+    margin-top: calc(var(--_space) * -0.5);
+    opacity: 0.75;
+    transition: opacity 120ms ease;
+  }
+
+  .actions:hover,
+  .actions:focus-within {
+    opacity: 1;
+  }
+
+  .message.user + .stats + .actions,
+  .message.user + .actions {
+    align-self: flex-end;
+  }
+
+  button.ghost {
+    min-height: 1.75rem;
+    padding: 0 0.5rem;
+    font-size: 0.8125rem;
+    font-weight: 500;
+    color: var(--_muted);
+    background: transparent;
+  }
+
+  button.ghost:hover {
+    color: var(--_text);
+    background: var(--_surface);
+  }
+
+  .stats {
+    margin-top: calc(var(--_space) * -0.5);
+    font-size: 0.75rem;
+    color: var(--_muted);
+    font-variant-numeric: tabular-nums;
+  }
+
+  .notice {
+    align-self: center;
+    max-width: 32rem;
+    text-align: center;
+    font-size: 0.8125rem;
+    color: var(--_muted);
+    padding: 0.25rem 0.75rem;
+    border: 1px dashed var(--_border);
+    border-radius: 999px;
+  }
+
+  .footprint {
+    margin: 0.75rem 0 0;
+    font-size: 0.8125rem;
+  }
+
+  .editing {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    font-size: 0.8125rem;
+    color: var(--_muted);
+  }
+
+  .editing span {
+    flex: 1;
   }
 
   .footer {

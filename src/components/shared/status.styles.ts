@@ -18,7 +18,21 @@ export const statusStyles = css`
     color: var(--_danger);
   }
 
+  .progress-row {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+  }
+
+  .progress-amount {
+    font-size: 0.75rem;
+    color: var(--_muted);
+    font-variant-numeric: tabular-nums;
+    white-space: nowrap;
+  }
+
   .progress {
+    flex: 1;
     height: 0.25rem;
     border-radius: 999px;
     background: var(--_surface);

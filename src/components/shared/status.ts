@@ -2,19 +2,39 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { EngineController } from '../../controllers/engine-controller.js';
 import type { GenerationController } from '../../controllers/generation-controller.js';
+import { format, formatBytes } from './format.js';
+
+/** The sentences of a status line (part of each element's translatable `strings`). */
+export interface StatusStrings {
+  /** Queued behind another request, or waiting for the model to load. */
+  waiting: string;
+  generating: string;
+  done: string;
+  stopped: string;
+  /** `{model}` is replaced by the model id. */
+  loading: string;
+  /** `{model}` and `{device}` are replaced. */
+  ready: string;
+}
+
+/** English defaults of the status line. */
+export const DEFAULT_STATUS_STRINGS: StatusStrings = {
+  waiting: 'Waiting for the model…',
+  generating: 'Generating…',
+  done: 'Done.',
+  stopped: 'Stopped.',
+  loading: 'Loading {model}…',
+  ready: '{model} is ready on {device}.',
+};
 
 /** What an element's status line says, and the load progress to draw (0–1) if loading. */
 export interface StatusLine {
   text: string;
   /** Load progress between 0 and 1, or `null` when not loading. */
   progress: number | null;
+  /** Bytes loaded and expected (e.g. `12.1 MB / 270.0 MB`), shown beside the bar, not announced. */
+  amount?: string;
   tone: 'neutral' | 'busy' | 'error';
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 }
 
 /**
@@ -22,7 +42,11 @@ function formatBytes(bytes: number): string {
  * generation's phase. The sentence changes only when the state does, so a live region announces
  * each state once and never the streamed tokens.
  */
-export function describeStatus(engines: EngineController, generation: GenerationController): StatusLine {
+export function describeStatus(
+  engines: EngineController,
+  generation: GenerationController,
+  strings: StatusStrings = DEFAULT_STATUS_STRINGS,
+): StatusLine {
   const engine = engines.engine;
   if (generation.phase === 'error' && generation.error) {
     return { text: generation.error.message, progress: null, tone: 'error' };
@@ -31,22 +55,30 @@ export function describeStatus(engines: EngineController, generation: Generation
     return { text: engine.error.message, progress: null, tone: 'error' };
   }
   if (engine?.status === 'loading') {
+    // The announced sentence stays fixed while bytes arrive; the amount is drawn beside the bar.
     const p = engine.progress;
-    const amount = p && p.total > 0 ? ` ${formatBytes(p.loaded)} of ${formatBytes(p.total)}` : '';
-    return { text: `Loading ${engine.model}…${amount}`, progress: p?.progress ?? 0, tone: 'busy' };
+    return {
+      text: format(strings.loading, { model: engine.model }),
+      progress: p?.progress ?? 0,
+      amount: p && p.total > 0 ? `${formatBytes(p.loaded)} / ${formatBytes(p.total)}` : '',
+      tone: 'busy',
+    };
   }
   switch (generation.phase) {
     case 'waiting':
-      return { text: 'Waiting for the model…', progress: null, tone: 'busy' };
+      return { text: strings.waiting, progress: null, tone: 'busy' };
     case 'generating':
-      return { text: 'Generating…', progress: null, tone: 'busy' };
+      return { text: strings.generating, progress: null, tone: 'busy' };
     case 'stopped':
-      return { text: 'Stopped.', progress: null, tone: 'neutral' };
+      return { text: strings.stopped, progress: null, tone: 'neutral' };
     case 'done':
-      return { text: 'Done.', progress: null, tone: 'neutral' };
+      return { text: strings.done, progress: null, tone: 'neutral' };
     default:
       return {
-        text: engine?.status === 'ready' && engine.info ? `${engine.info.model} is ready on ${engine.info.device}.` : '',
+        text:
+          engine?.status === 'ready' && engine.info
+            ? format(strings.ready, { model: engine.info.model, device: engine.info.device })
+            : '',
         progress: null,
         tone: 'neutral',
       };
@@ -62,17 +94,21 @@ export function renderStatus(status: StatusLine): TemplateResult {
     <div part="status" class="status ${status.tone}" role="status">${status.text}</div>
     ${status.progress === null
       ? nothing
-      : html`<div
-          part="progress"
-          class="progress"
-          role="progressbar"
-          aria-label="Model download"
-          aria-valuemin="0"
-          aria-valuemax="100"
-          aria-valuenow=${Math.round(status.progress * 100)}
-        >
-          <!-- styleMap sets the width through CSSOM, which a strict style-src CSP allows. -->
-          <div class="progress-bar" style=${styleMap({ width: `${(status.progress * 100).toFixed(1)}%` })}></div>
+      : html`<div class="progress-row">
+          <div
+            part="progress"
+            class="progress"
+            role="progressbar"
+            aria-label=${status.text}
+            aria-valuemin="0"
+            aria-valuemax="100"
+            aria-valuenow=${Math.round(status.progress * 100)}
+            aria-valuetext=${status.amount || `${Math.round(status.progress * 100)}%`}
+          >
+            <!-- styleMap sets the width through CSSOM, which a strict style-src CSP allows. -->
+            <div class="progress-bar" style=${styleMap({ width: `${(status.progress * 100).toFixed(1)}%` })}></div>
+          </div>
+          <span class="progress-amount" aria-hidden="true">${status.amount}</span>
         </div>`}
   `;
 }

@@ -1,0 +1,43 @@
+/**
+ * Opt-in persistence of a chat's conversation (`persist="key"`), in `localStorage` under
+ * `slm-chat:<key>`. Conversations are small and must be restored synchronously on connect, before
+ * the first render, so the transcript never flashes empty.
+ */
+import type { ChatMessage } from '../../engine/types.js';
+
+const PREFIX = 'slm-chat:';
+
+function isMessage(value: unknown): value is ChatMessage {
+  const m = value as ChatMessage;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    (m.role === 'user' || m.role === 'assistant' || m.role === 'system') &&
+    typeof m.content === 'string'
+  );
+}
+
+/** The stored conversation, or `null` when there is none (or it is unreadable). */
+export function loadConversation(key: string): ChatMessage[] | null {
+  try {
+    const raw = localStorage.getItem(PREFIX + key);
+    if (!raw) return null;
+    const parsed: unknown = JSON.parse(raw);
+    // Stored data is input like any other: keep only well-formed messages.
+    return Array.isArray(parsed) ? parsed.filter(isMessage).map(({ role, content }) => ({ role, content })) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Stores the conversation; an empty one removes the entry. Storage failures (quota, privacy mode) are reported, not thrown. */
+export function saveConversation(key: string, messages: readonly ChatMessage[]): boolean {
+  try {
+    if (messages.length === 0) localStorage.removeItem(PREFIX + key);
+    else localStorage.setItem(PREFIX + key, JSON.stringify(messages));
+    return true;
+  } catch (error) {
+    console.warn(`slm-chat: could not store the conversation "${key}":`, error);
+    return false;
+  }
+}
