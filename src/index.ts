@@ -30,3 +30,8 @@ export type {
 } from './engine/types.js';
 
 export * from './events/index.js';
+
+export { MarkdownStream, renderMarkdown, codeTextForCopyButton, type MarkdownStreamOptions } from './render/markdown-stream.js';
+export { markdownStyles } from './render/markdown.styles.js';
+export type { ChatStrings } from './components/chat/chat.strings.js';
+export { DEFAULT_CHAT_STRINGS } from './components/chat/chat.strings.js';

@@ -124,10 +124,11 @@ describe('<slm-chat> controls (scripted engine)', () => {
   it('clears, fires slm-clear with what was removed, and frees the conversation cache', async () => {
     const { chat, engine } = await fakeChat();
     await chat.send('Hi');
+    await chat.updateComplete;
     const cleared = oneEvent(chat, 'slm-clear');
-    chat.clear();
+    q<HTMLButtonElement>(chat, '[part="clear-button"]')!.click();
     const { detail } = await cleared;
-    expect(detail.messages.map((m) => m.role)).to.deep.equal(['user', 'assistant']);
+    expect(detail.messages.map((m: { role: string }) => m.role)).to.deep.equal(['user', 'assistant']);
     expect(chat.messages).to.deep.equal([]);
     expect(engine.released).to.have.length(1);
     expect(engine.released[0]).to.equal(engine.calls[0]!.options.conversationId);

@@ -1,14 +1,15 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../dist/define.js';
-import type { SlmChatElement, SlmProviderElement, SlmTokenEvent } from '../dist/index.js';
+import { renderMarkdown, type SlmChatElement, type SlmProviderElement, type SlmTokenEvent } from '../dist/index.js';
 import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, until } from './helpers.js';
 
 const MAX = 24;
 
-async function chatFixture(model = MODEL, maxNewTokens = MAX) {
+/** A chat on the tiny model. Plain text (`markdown="off"`) unless asked, so text compares exactly. */
+async function chatFixture(model = MODEL, maxNewTokens = MAX, markdown: 'on' | 'off' = 'off') {
   const root = await fixture<SlmProviderElement>(html`
     <slm-provider model=${model} model-base-url=${MODEL_BASE} device="wasm">
-      <slm-chat max-new-tokens=${maxNewTokens} temperature="0"></slm-chat>
+      <slm-chat max-new-tokens=${maxNewTokens} temperature="0" markdown=${markdown}></slm-chat>
     </slm-provider>
   `);
   const chat = root.querySelector('slm-chat')!;
@@ -24,7 +25,8 @@ function shadow(chat: SlmChatElement) {
     stop: query<HTMLButtonElement>('[part="stop-button"]')!,
     log: query<HTMLElement>('[part="log"]')!,
     status: query<HTMLElement>('[part="status"]')!,
-    messages: () => [...chat.shadowRoot!.querySelectorAll<HTMLElement>('.message')],
+    messages: () => [...chat.shadowRoot!.querySelectorAll<HTMLElement>('[part~="message"]')],
+    contents: () => [...chat.shadowRoot!.querySelectorAll<HTMLElement>('[part="message-content"]')],
   };
 }
 
@@ -58,7 +60,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
     ]);
     const bubbles = shadow(chat).messages();
     expect(bubbles.map((b) => b.getAttribute('part'))).to.deep.equal(['message user-message', 'message assistant-message']);
-    expect(bubbles[1]!.textContent).to.equal(expected.text);
+    expect(shadow(chat).contents()[1]!.textContent).to.equal(expected.text);
   });
 
   it('paints the transcript while the reply is still streaming', async () => {
@@ -66,13 +68,49 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
     const painted: string[] = [];
     chat.addEventListener('slm-token', async () => {
       await chat.updateComplete;
-      painted.push(shadow(chat).messages().at(-1)!.textContent ?? '');
+      painted.push(shadow(chat).contents().at(-1)!.textContent ?? '');
     });
     const reply = await chat.send('Tell me a story');
     expect(painted.length).to.be.greaterThan(3);
     // Every token repaints the growing reply; the first paints are proper prefixes of the answer.
     expect(painted[0]!.length).to.be.lessThan(reply.length);
     for (const text of painted) expect(reply.startsWith(text)).to.equal(true);
+  });
+
+  it('renders the streamed reply as markdown exactly as a one-shot render of the reference', async () => {
+    const { chat } = await chatFixture(MODEL, 64, 'on');
+    const expected = await referenceGeneration([{ role: 'user', content: 'Write some markdown' }], 64);
+    await chat.send('Write some markdown');
+    await chat.updateComplete;
+    const oneShot = document.createElement('div');
+    renderMarkdown(oneShot, expected.text);
+    const streamed = shadow(chat).contents()[1]!;
+    expect(streamed.innerHTML).to.equal(oneShot.innerHTML);
+  });
+
+  it('regenerates the last reply and edits an earlier message, matching the bare pipeline', async () => {
+    const { chat } = await chatFixture();
+    const first = await chat.send('Alpha');
+    await chat.send('Beta');
+    const again = await chat.regenerate();
+    const expectedAgain = await referenceGeneration(
+      [
+        { role: 'user', content: 'Alpha' },
+        { role: 'assistant', content: first },
+        { role: 'user', content: 'Beta' },
+      ],
+      MAX,
+    );
+    expect(again).to.equal(expectedAgain.text);
+    expect(chat.messages).to.have.length(4);
+
+    chat.edit(0);
+    const edited = await chat.send('Gamma');
+    expect(edited).to.equal((await referenceGeneration([{ role: 'user', content: 'Gamma' }], MAX)).text);
+    expect(chat.messages).to.deep.equal([
+      { role: 'user', content: 'Gamma' },
+      { role: 'assistant', content: edited },
+    ]);
   });
 
   it('carries the system prompt and the history into the next turn', async () => {

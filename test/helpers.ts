@@ -103,3 +103,23 @@ export function failOnLitDevWarnings(): void {
     if (fresh.length > 0) throw new Error(`Lit dev-mode warnings:\n${fresh.join('\n')}`);
   });
 }
+
+/**
+ * Token ids the reference tokenizer makes of a conversation: chat template with the generation
+ * prompt, exactly the prompt a bare pipeline feeds the model.
+ */
+export async function referencePromptIds(messages: { role: string; content: string }[]): Promise<number[]> {
+  const { tokenizer } = await referencePipeline();
+  const text = tokenizer.apply_chat_template(messages as never, { tokenize: false, add_generation_prompt: true });
+  const encoded = tokenizer(text as unknown as string, { add_special_tokens: false }) as unknown as {
+    input_ids: { data: BigInt64Array };
+  };
+  return Array.from(encoded.input_ids.data, Number);
+}
+
+/** Length of the longest common prefix of two token id lists. */
+export function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}

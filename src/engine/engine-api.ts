@@ -23,11 +23,19 @@ export interface GenerateOptions {
    * A stable id for a conversation (one per chat element). The engine keeps that conversation's
    * KV cache between turns so follow-up turns do not process the history again. Omit it for
    * one-off generations (completions), which then never touch any conversation's cache.
+   *
+   * The cache is matched by token ids, not trusted: the part of the new prompt that starts with
+   * exactly the cached tokens is skipped (reported as `cachedTokens`); an edited or shortened
+   * history cuts the cache back to the common prefix (WebAssembly) or rebuilds it (WebGPU).
+   * Caches of the least recently used conversations are freed when too many are kept.
    */
   conversationId?: string;
   /**
-   * Token budget for prompt + reply. Defaults to the model's `max_position_embeddings`. When a
-   * chat would exceed it, the oldest messages (never the system message) are left out.
+   * Token budget for prompt + reply (a positive whole number). Defaults to the model's
+   * `max_position_embeddings`. When a chat would exceed it, its oldest whole turns are left out
+   * (never a system message, never the last user message; counted in `droppedMessages`); when
+   * even that is not enough the reply budget shrinks, and a prompt that cannot fit at all fails
+   * with `context-overflow`. A text prompt keeps its end.
    */
   contextWindow?: number;
 }
@@ -61,11 +69,23 @@ export interface SlmEngine extends EventTarget {
    * a stop (abort) resolves with `reason: "stopped"` and the text generated until then.
    */
   generate(input: GenerationInput, settings: GenerationSettings, options?: GenerateOptions): Promise<GenerationResult>;
-  /** Frees the KV cache kept for a conversation (after `clear()`, or when its element goes away). */
+  /**
+   * Frees the KV cache kept for a conversation (after `clear()`, or when its element goes away).
+   * A generation of that conversation requested before this call keeps no cache either; the next
+   * one processes its whole prompt.
+   */
   releaseConversation(conversationId: string): void;
-  /** Whether every file the model needs (for the resolved device and dtype) is in Cache Storage. */
+  /**
+   * Whether every file the model needs (for the device and dtype a load would choose) is in Cache
+   * Storage. Does not load the model. Rejects with an `SlmError` as a load would (`no-model`,
+   * `model-not-found`, ...).
+   */
   isCached(): Promise<boolean>;
-  /** Bytes still to download before the model can load (0 when cached; `null` when unknown). */
+  /**
+   * Bytes still to download before the model can load: the sizes of its files not yet in Cache
+   * Storage (0 when cached; `null` when the server does not tell a size). Does not load the
+   * model. Rejects with an `SlmError` as a load would.
+   */
   downloadSize(): Promise<number | null>;
 
   addEventListener<K extends keyof EngineEventMap>(

@@ -24,6 +24,11 @@ export type SlmErrorCode =
   | 'load-failed'
   /** The model loaded but a generation failed. */
   | 'generation-failed'
+  /**
+   * The prompt does not fit the context window even with every droppable message left out
+   * (system prompt plus last user message too long, or no room left for a reply).
+   */
+  | 'context-overflow'
   /** The worker could not start or crashed. */
   | 'worker-failed';
 

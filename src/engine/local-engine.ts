@@ -7,6 +7,7 @@
 import type { EngineEventMap, GenerateOptions, SlmEngine } from './engine-api.js';
 import { SlmError, type SlmErrorData } from './errors.js';
 import { ortWasmPaths } from './ort-assets.js';
+import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from './protocol.js';
 import { WorkerClient } from './worker-client.js';
 import type {
   EngineConfig,
@@ -41,6 +42,11 @@ export class LocalEngine extends EventTarget implements SlmEngine {
   private _error: SlmErrorData | null = null;
   private _progress: LoadProgress | null = null;
   private _info: ReadyInfo | null = null;
+  /**
+   * Conversation generations waiting for the model to load. A release meanwhile reaches the
+   * worker before their request does, so they must not bring the released cache's successor back.
+   */
+  private readonly waiting = new Set<{ conversationId: string; released: boolean }>();
 
   constructor(private readonly createClient: WorkerClientFactory = () => new WorkerClient()) {
     super();
@@ -83,29 +89,22 @@ export class LocalEngine extends EventTarget implements SlmEngine {
   }
 
   load(): Promise<ReadyInfo> {
-    if (this.configError) return Promise.reject(this.configError);
-    const config = this.config;
-    if (!config?.model) {
-      return Promise.reject(
-        new SlmError('no-model', 'No model is configured: set the "model" attribute of <slm-provider>.'),
-      );
+    let config: EngineConfig;
+    try {
+      config = this.requireConfig();
+    } catch (error) {
+      return Promise.reject(error);
     }
     if (this.loading) return this.loading;
 
     const started = performance.now();
-    const client = this.createClient();
-    this.client = client;
+    // A worker started earlier for `isCached()` / `downloadSize()` is reused.
+    const client = this.ensureClient();
     this._progress = null;
     this.setStatus('loading', null);
     const loading = client
       .load(
-        {
-          model: config.model,
-          device: config.device,
-          dtype: config.dtype,
-          modelBaseUrl: config.modelBaseUrl,
-          wasmPaths: ortWasmPaths(config.wasmBaseUrl),
-        },
+        this.workerConfig(config),
         (progress) => {
           if (this.loading !== loading) return;
           this._progress = progress;
@@ -135,13 +134,33 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     return loading;
   }
 
+  /**
+   * Generates from the model, loading it first if needed. With `conversationId`, the worker
+   * reuses (and then keeps) that conversation's KV cache; `contextWindow` bounds prompt + reply
+   * (default: the model's `max_position_embeddings`), leaving out the oldest messages of a chat
+   * or the start of a text. Rejects with `invalid-option` for a `contextWindow` that is not a
+   * positive whole number, and with `context-overflow` when the prompt cannot fit at all.
+   */
   async generate(
     input: GenerationInput,
     settings: GenerationSettings,
     options: GenerateOptions = {},
   ): Promise<GenerationResult> {
-    const { signal, onToken } = options;
-    await this.load();
+    const { signal, onToken, conversationId, contextWindow } = options;
+    if (contextWindow !== undefined && !(Number.isInteger(contextWindow) && contextWindow >= 1)) {
+      throw new SlmError('invalid-option', `contextWindow=${contextWindow} must be a whole number of at least 1.`);
+    }
+    const waiter = conversationId === undefined ? undefined : { conversationId, released: false };
+    if (waiter) this.waiting.add(waiter);
+    try {
+      // Once ready, the request is posted synchronously, so it keeps its order with a
+      // `releaseConversation()` called right after this call.
+      if (this._status !== 'ready' || !this.client) await this.load();
+    } finally {
+      if (waiter) this.waiting.delete(waiter);
+    }
+    // Released while waiting: run as a one-off generation that neither uses nor keeps a cache.
+    const conversation = waiter?.released ? undefined : conversationId;
     // Time to first token counts from here: a first-visit download is reported by `loadMs`.
     const requested = performance.now();
     const client = this.client!;
@@ -161,7 +180,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     let lastAt = 0;
     let count = 0;
     let text = '';
-    const { id, result } = client.generate(input, settings, (token, tokenId) => {
+    const { id, result } = client.generate(input, settings, { conversationId: conversation, contextWindow }, (token, tokenId) => {
       lastAt = performance.now();
       if (count === 0) firstAt = lastAt;
       count++;
@@ -173,8 +192,6 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     try {
       const done = await result;
       return {
-        cachedTokens: 0, // TODO(engine helper): reported by the worker
-        droppedMessages: 0, // TODO(engine helper): reported by the worker
         ...done,
         ttftMs: firstAt ? Math.round((firstAt - requested) * 10) / 10 : 0,
         tokensPerSecond:
@@ -185,22 +202,69 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     }
   }
 
-  releaseConversation(_conversationId: string): void {
-    // TODO(engine helper): dispose the conversation's cache in the worker.
+  /**
+   * Frees the KV cache the worker keeps for a conversation. Without a worker there is nothing to
+   * free; a generation of that conversation already queued or running keeps no cache.
+   */
+  releaseConversation(conversationId: string): void {
+    for (const waiter of this.waiting) if (waiter.conversationId === conversationId) waiter.released = true;
+    this.client?.release(conversationId);
   }
 
+  /**
+   * Whether every file the configured model needs (for the device and dtype a load would choose)
+   * is in Cache Storage. Starts the worker if needed but does not load the model. Rejects like a
+   * load would (`no-model`, `model-not-found`, ...).
+   */
   isCached(): Promise<boolean> {
-    return Promise.reject(new Error('TODO(engine helper)'));
+    return this.query('is-cached');
   }
 
+  /**
+   * Bytes still to download before the model can load: the sizes of its files not yet in Cache
+   * Storage (0 when all are; `null` when the server does not tell a size). Starts the worker if
+   * needed but does not load the model. Rejects like a load would.
+   */
   downloadSize(): Promise<number | null> {
-    return Promise.reject(new Error('TODO(engine helper)'));
+    return this.query('download-size');
   }
 
   /** Ends the worker and forgets the loaded model (the configuration stays). */
   unload(): void {
     this.teardown();
     if (this._status === 'loading' || this._status === 'ready') this.setStatus('idle', null);
+  }
+
+  /** The valid configuration with a model, or throws the reason there is none. */
+  private requireConfig(): EngineConfig {
+    if (this.configError) throw this.configError;
+    const config = this.config;
+    if (!config?.model) {
+      throw new SlmError('no-model', 'No model is configured: set the "model" attribute of <slm-provider>.');
+    }
+    return config;
+  }
+
+  /** The configuration as the worker receives it. */
+  private workerConfig(config: EngineConfig): WorkerLoadConfig {
+    return {
+      model: config.model,
+      device: config.device,
+      dtype: config.dtype,
+      modelBaseUrl: config.modelBaseUrl,
+      wasmPaths: ortWasmPaths(config.wasmBaseUrl),
+    };
+  }
+
+  /** The worker for the current configuration, started on first need. */
+  private ensureClient(): WorkerClient {
+    this.client ??= this.createClient();
+    return this.client;
+  }
+
+  private async query<Q extends ModelQuery>(query: Q): Promise<ModelQueryAnswers[Q]> {
+    const config = this.requireConfig();
+    return this.ensureClient().query(this.workerConfig(config), query);
   }
 
   private teardown(): void {

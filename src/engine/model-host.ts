@@ -1,24 +1,44 @@
 /**
- * Owns one transformers.js model inside the worker: loads it, then runs generations one at a time.
+ * Owns one transformers.js model inside the worker: loads it, then runs generations one at a time,
+ * keeping each conversation's KV cache between its turns.
  *
  * This module runs only in the worker. transformers.js (and ONNX Runtime with it) is imported
- * dynamically on the first load, so merely starting the worker costs nothing heavy.
+ * dynamically on the first load (or query), so merely starting the worker costs nothing heavy.
  */
+import { contextLengthOf, fitChat, fitText } from './context-window.js';
+import {
+  ConversationCacheStore,
+  cropSequenceAxis,
+  planCacheReuse,
+  type CachedConversation,
+  type CacheLease,
+  type TensorData,
+} from './conversation-cache.js';
+import { chooseDtype, weightsFile } from './dtype-choice.js';
 import { SlmError, classifyLoadError } from './errors.js';
 import { IncrementalDecoder } from './incremental-decoder.js';
-import type { WorkerGenerationDone, WorkerLoadConfig } from './protocol.js';
 import type {
+  ModelQuery,
+  ModelQueryAnswers,
+  WorkerGenerateOptions,
+  WorkerGenerationDone,
+  WorkerLoadConfig,
+} from './protocol.js';
+import type {
+  ChatMessage,
   GenerationInput,
   GenerationSettings,
   LoadProgress,
   ResolvedDevice,
   ResolvedDtype,
 } from './types.js';
-import { chooseDtype, weightsFile } from './dtype-choice.js';
 
 type Transformers = typeof import('@huggingface/transformers');
 type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
 type CausalLM = Awaited<ReturnType<Transformers['AutoModelForCausalLM']['from_pretrained']>>;
+type ModelConfig = Awaited<ReturnType<Transformers['AutoConfig']['from_pretrained']>>;
+type KvCache = InstanceType<Transformers['DynamicCache']>;
+type Tensor = InstanceType<Transformers['Tensor']>;
 
 /** Callbacks through which a generation reports back to the worker's message loop. */
 export interface GenerationSink {
@@ -30,6 +50,9 @@ interface Job {
   id: number;
   input: GenerationInput;
   settings: GenerationSettings;
+  options: WorkerGenerateOptions;
+  /** The conversation's release count when the job was queued (see `ConversationCacheStore.ticket`). */
+  ticket: number;
   sink: GenerationSink;
   /** Set by `stop()`; checked once per generated token (transformers.js #1182: no AbortSignal). */
   stopped: boolean;
@@ -38,6 +61,17 @@ interface Job {
   resolve(result: WorkerGenerationDone): void;
   reject(error: unknown): void;
 }
+
+/** What the model resolves to for a configuration: `auto` device and dtype made concrete. */
+interface ResolvedTarget {
+  device: ResolvedDevice;
+  dtype: ResolvedDtype;
+  /** The model's `config.json`. */
+  modelConfig: ModelConfig;
+}
+
+/** A progress callback as transformers.js calls it. */
+type ProgressCallback = (info: { status: string; file?: string; loaded?: number; total?: number }) => void;
 
 let transformersModule: Promise<Transformers> | undefined;
 
@@ -61,6 +95,136 @@ async function probeWebGpu(): Promise<{ available: boolean; shaderF16: boolean }
   }
 }
 
+/** Points transformers.js at the configured model files and ONNX Runtime binaries. */
+function configureEnvironment(lib: Transformers, config: WorkerLoadConfig): void {
+  const { env } = lib;
+  // Self-hosting: with a base URL, files come from `<base><model>/<file>` and never from the Hub.
+  // The base is used as the *remote host* rather than `localModelPath`: in transformers.js 4.3.1
+  // `get_file_metadata` skips local paths that are full URLs (it tests `isValidUrl(localPath)`),
+  // so `AutoTokenizer` found no tokenizer files and failed on `tokenizer_class` of undefined.
+  // As a remote host the same URLs work, are cached in Cache Storage under their own address,
+  // and any origin can host them.
+  env.allowLocalModels = false;
+  env.allowRemoteModels = true;
+  if (config.modelBaseUrl) {
+    env.remoteHost = config.modelBaseUrl;
+    env.remotePathTemplate = '{model}/';
+  }
+  env.useBrowserCache = true;
+  // Never the public CDN default of transformers.js: our own copy, or the page's choice.
+  const onnxEnv = env.backends.onnx as { wasm?: { wasmPaths?: unknown } };
+  if (onnxEnv.wasm) onnxEnv.wasm.wasmPaths = { ...config.wasmPaths };
+}
+
+/**
+ * Resolves `auto` device and dtype exactly as a load does, reading `config.json` on the way (its
+ * absence means "no such model", which deserves its own message). Shared by `load` and the
+ * cache/size queries so that both talk about the same files. Throws raw library errors; callers
+ * classify them with `classifyLoadError`.
+ */
+async function resolveTarget(
+  lib: Transformers,
+  config: WorkerLoadConfig,
+  progress_callback?: ProgressCallback,
+): Promise<ResolvedTarget> {
+  let device: ResolvedDevice;
+  let shaderF16 = false;
+  if (config.device === 'wasm') {
+    device = 'wasm';
+  } else {
+    const probe = await probeWebGpu();
+    shaderF16 = probe.shaderF16;
+    if (probe.available) device = 'webgpu';
+    else if (config.device === 'auto') device = 'wasm';
+    else
+      throw new SlmError(
+        'webgpu-unavailable',
+        'device="webgpu" was requested but this browser exposes no WebGPU adapter. Use device="auto" to fall back to WebAssembly.',
+      );
+  }
+  const modelConfig = await lib.AutoConfig.from_pretrained(config.model, progress_callback ? { progress_callback } : {});
+  const exists = async (file: string) => (await lib.ModelRegistry.get_file_metadata(config.model, file)).exists;
+  // Without tokenizer_config.json, transformers.js 4.3.1 fails with "reading 'tokenizer_class'".
+  if (!(await exists('tokenizer_config.json'))) {
+    throw new SlmError('model-file-missing', `Model "${config.model}" has no tokenizer_config.json.`);
+  }
+  const dtype =
+    config.dtype === 'auto'
+      ? await chooseDtype(device, shaderF16, (candidate) => exists(weightsFile(candidate)))
+      : config.dtype;
+  return { device, dtype, modelConfig };
+}
+
+/** Bytes per element of each ONNX tensor type a KV cache may hold. */
+const BYTES_PER_ELEMENT: Record<string, number> = {
+  float32: 4,
+  float16: 2,
+  bfloat16: 2,
+  float64: 8,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
+  bool: 1,
+  int4: 0.5,
+  uint4: 0.5,
+};
+
+/** Memory held by a cache's tensors (on the GPU or in JavaScript), in bytes. */
+function cacheBytes(cache: KvCache): number {
+  let total = 0;
+  for (const tensor of Object.values(cache) as Tensor[]) total += tensor.size * (BYTES_PER_ELEMENT[tensor.type] ?? 4);
+  return total;
+}
+
+/**
+ * Whether a cache can be cut to a shorter prefix here: only attention keys/values (a recurrent or
+ * convolution state, as in hybrid models, summarises all tokens and cannot be cut), all in
+ * JavaScript memory (wasm). WebGPU caches live in GPU buffers; cutting one would mean reading it
+ * back, so those are rebuilt instead.
+ */
+function canCrop(cache: KvCache, length: number): boolean {
+  const entries = Object.entries(cache) as [string, Tensor][];
+  return (
+    entries.length > 0 &&
+    entries.every(
+      ([name, tensor]) =>
+        name.startsWith('past_key_values.') &&
+        tensor.location === 'cpu' &&
+        tensor.dims.length >= 3 &&
+        tensor.dims.at(-2) === length,
+    )
+  );
+}
+
+/** A new cache holding the first `keep` positions of `cache` (CPU tensors; see `canCrop`). */
+function cropCache(lib: Transformers, cache: KvCache, keep: number): KvCache {
+  const entries: Record<string, Tensor> = {};
+  for (const [name, tensor] of Object.entries(cache) as [string, Tensor][]) {
+    const cropped = cropSequenceAxis(tensor.data as TensorData, tensor.dims, keep);
+    entries[name] = new lib.Tensor(tensor.type as never, cropped.data as never, cropped.dims);
+  }
+  return new lib.DynamicCache(entries);
+}
+
+/** Disposes a cache without letting a failure to free memory fail the caller. */
+async function disposeQuietly(cache: KvCache): Promise<void> {
+  try {
+    await cache.dispose();
+  } catch (error) {
+    console.warn('slm-elements: could not dispose a KV cache', error);
+  }
+}
+
+/** Token ids of a `[1, n]` int64 tensor. */
+function idsOf(tensor: Tensor): number[] {
+  return Array.from(tensor.data as BigInt64Array, Number);
+}
+
 /**
  * Resolves in a new task, after messages already queued for this worker have been handled.
  * One `MessageChannel` serves all calls: unlike `setTimeout`, it is not clamped to 4 ms.
@@ -75,13 +239,26 @@ function nextTask(): Promise<void> {
   });
 }
 
-/** The loaded model and its tokenizer, plus a FIFO of generations (never two at once). */
+/** A generation that never ran. */
+const NOT_RUN: WorkerGenerationDone = {
+  text: '',
+  reason: 'stopped',
+  tokens: 0,
+  promptTokens: 0,
+  cachedTokens: 0,
+  droppedMessages: 0,
+};
+
+/** The loaded model and its tokenizer, a FIFO of generations (never two at once), and the conversations' caches. */
 export class ModelHost {
   private tokenizer: Tokenizer | undefined;
   private model: CausalLM | undefined;
   private readonly queue: Job[] = [];
   private running: Job | undefined;
   private lib: Transformers | undefined;
+  /** The model's context length (`max_position_embeddings`), the default context window. */
+  private contextLength = Infinity;
+  private readonly conversations = new ConversationCacheStore<KvCache>();
 
   /**
    * Loads model and tokenizer. Resolves with the device and dtype actually used.
@@ -93,43 +270,11 @@ export class ModelHost {
   ): Promise<{ device: ResolvedDevice; dtype: ResolvedDtype }> {
     const lib = await loadTransformers();
     this.lib = lib;
-    const { env } = lib;
-    // Self-hosting: with a base URL, files come from `<base><model>/<file>` and never from the Hub.
-    // The base is used as the *remote host* rather than `localModelPath`: in transformers.js 4.3.1
-    // `get_file_metadata` skips local paths that are full URLs (it tests `isValidUrl(localPath)`),
-    // so `AutoTokenizer` found no tokenizer files and failed on `tokenizer_class` of undefined.
-    // As a remote host the same URLs work, are cached in Cache Storage under their own address,
-    // and any origin can host them.
-    env.allowLocalModels = false;
-    env.allowRemoteModels = true;
-    if (config.modelBaseUrl) {
-      env.remoteHost = config.modelBaseUrl;
-      env.remotePathTemplate = '{model}/';
-    }
-    env.useBrowserCache = true;
-    // Never the public CDN default of transformers.js: our own copy, or the page's choice.
-    const onnxEnv = env.backends.onnx as { wasm?: { wasmPaths?: unknown } };
-    if (onnxEnv.wasm) onnxEnv.wasm.wasmPaths = { ...config.wasmPaths };
-
-    let device: ResolvedDevice;
-    let shaderF16 = false;
-    if (config.device === 'wasm') {
-      device = 'wasm';
-    } else {
-      const probe = await probeWebGpu();
-      shaderF16 = probe.shaderF16;
-      if (probe.available) device = 'webgpu';
-      else if (config.device === 'auto') device = 'wasm';
-      else
-        throw new SlmError(
-          'webgpu-unavailable',
-          'device="webgpu" was requested but this browser exposes no WebGPU adapter. Use device="auto" to fall back to WebAssembly.',
-        );
-    }
+    configureEnvironment(lib, config);
 
     const files = new Map<string, { loaded: number; total: number }>();
     let lastFile: string | undefined;
-    const progress_callback = (info: { status: string; file?: string; loaded?: number; total?: number }) => {
+    const progress_callback: ProgressCallback = (info) => {
       if (info.status !== 'progress' || !info.file) return;
       files.set(info.file, { loaded: info.loaded ?? 0, total: info.total ?? 0 });
       lastFile = info.file;
@@ -143,17 +288,7 @@ export class ModelHost {
     };
 
     try {
-      // config.json first: its absence means "no such model", which deserves its own message.
-      const modelConfig = await lib.AutoConfig.from_pretrained(config.model, { progress_callback });
-      const exists = async (file: string) => (await lib.ModelRegistry.get_file_metadata(config.model, file)).exists;
-      // Without tokenizer_config.json, transformers.js 4.3.1 fails with "reading 'tokenizer_class'".
-      if (!(await exists('tokenizer_config.json'))) {
-        throw new SlmError('model-file-missing', `Model "${config.model}" has no tokenizer_config.json.`);
-      }
-      const dtype =
-        config.dtype === 'auto'
-          ? await chooseDtype(device, shaderF16, (candidate) => exists(weightsFile(candidate)))
-          : config.dtype;
+      const { device, dtype, modelConfig } = await resolveTarget(lib, config, progress_callback);
       this.tokenizer = await lib.AutoTokenizer.from_pretrained(config.model, { progress_callback });
       const model = await lib.AutoModelForCausalLM.from_pretrained(config.model, {
         config: modelConfig,
@@ -170,7 +305,44 @@ export class ModelHost {
         return forward(inputs);
       };
       this.model = model;
+      this.contextLength = contextLengthOf(model.config as unknown as Record<string, unknown>);
       return { device, dtype };
+    } catch (error) {
+      throw classifyLoadError(error, config.model);
+    }
+  }
+
+  /**
+   * Answers a question about the model's files without loading it: whether all are in Cache
+   * Storage, or how many bytes are still to download. Uses the same device and dtype resolution
+   * as `load`, and rejects with the same error classification.
+   */
+  async query<Q extends ModelQuery>(config: WorkerLoadConfig, query: Q): Promise<ModelQueryAnswers[Q]> {
+    const lib = await loadTransformers();
+    configureEnvironment(lib, config);
+    try {
+      const { device, dtype, modelConfig } = await resolveTarget(lib, config);
+      const status = await lib.ModelRegistry.is_cached_files(config.model, { config: modelConfig, device, dtype });
+      if (query === 'is-cached' && status.allCached) return true as ModelQueryAnswers[Q];
+      // Files still to download: their sizes, and whether they exist at all (a load would fail
+      // with `model-file-missing` for absent weights, so the queries do too).
+      let total = 0;
+      let unknown = false;
+      for (const { file, cached } of status.files) {
+        if (cached) continue;
+        const metadata = await lib.ModelRegistry.get_file_metadata(config.model, file);
+        if (!metadata.exists) {
+          // Weights are required; other files in the list (generation_config.json) are optional.
+          if (/\.onnx(_data(_\d+)?)?$/.test(file)) {
+            throw new SlmError('model-file-missing', `Model "${config.model}" is missing a file: "${file}".`);
+          }
+          continue;
+        }
+        if (metadata.size === undefined) unknown = true;
+        else total += metadata.size;
+      }
+      if (query === 'is-cached') return false as ModelQueryAnswers[Q];
+      return (unknown ? null : total) as ModelQueryAnswers[Q];
     } catch (error) {
       throw classifyLoadError(error, config.model);
     }
@@ -181,10 +353,13 @@ export class ModelHost {
     id: number,
     input: GenerationInput,
     settings: GenerationSettings,
+    options: WorkerGenerateOptions,
     sink: GenerationSink,
   ): Promise<WorkerGenerationDone> {
+    // The ticket is taken now: a release after this point voids this generation's cache.
+    const ticket = options.conversationId === undefined ? 0 : this.conversations.ticket(options.conversationId);
     return new Promise((resolve, reject) => {
-      this.queue.push({ id, input, settings, sink, stopped: false, resolve, reject });
+      this.queue.push({ id, input, settings, options, ticket, sink, stopped: false, resolve, reject });
       void this.drain();
     });
   }
@@ -199,8 +374,16 @@ export class ModelHost {
     const index = this.queue.findIndex((job) => job.id === id);
     if (index >= 0) {
       const [job] = this.queue.splice(index, 1);
-      job!.resolve({ text: '', reason: 'stopped', tokens: 0, promptTokens: 0 });
+      job!.resolve({ ...NOT_RUN });
     }
+  }
+
+  /**
+   * Disposes a conversation's KV cache. A generation of that conversation that is queued or
+   * running now ends without keeping one; the next starts from scratch.
+   */
+  release(conversationId: string): Promise<void> {
+    return this.conversations.release(conversationId);
   }
 
   private async drain(): Promise<void> {
@@ -218,37 +401,54 @@ export class ModelHost {
     }
   }
 
-  /** Tokenizes the input exactly as transformers.js' text-generation pipeline does. */
-  private encode(input: GenerationInput): { input_ids: unknown; attention_mask: unknown; length: number } {
+  /**
+   * Tokenizes a conversation exactly as transformers.js' text-generation pipeline does: chat
+   * template with the generation prompt, no further special tokens (the template placed them).
+   */
+  private encodeChat(messages: ChatMessage[]): number[] {
     const tokenizer = this.tokenizer!;
-    let text: string;
-    let addSpecialTokens: boolean;
+    const text = tokenizer.apply_chat_template(messages, {
+      tokenize: false,
+      add_generation_prompt: true,
+    }) as unknown as string;
+    return this.encodeText(text, false);
+  }
+
+  /** Tokenizes text; by default adds special tokens only when the tokenizer asks for BOS/EOS, as the pipeline does. */
+  private encodeText(text: string, addSpecialTokens?: boolean): number[] {
+    const tokenizer = this.tokenizer!;
+    const add_special_tokens = addSpecialTokens ?? Boolean(tokenizer.add_bos_token || tokenizer.add_eos_token);
+    const encoded = tokenizer(text, { add_special_tokens }) as unknown as { input_ids: Tensor };
+    return idsOf(encoded.input_ids);
+  }
+
+  /** The prompt's token ids after fitting the context window, and the reply budget left. */
+  private fit(
+    input: GenerationInput,
+    maxNewTokens: number,
+    contextWindow: number,
+  ): { ids: number[]; droppedMessages: number; maxNewTokens: number } {
     if (input.kind === 'chat') {
-      text = tokenizer.apply_chat_template(input.messages, {
-        tokenize: false,
-        add_generation_prompt: true,
-      }) as unknown as string;
-      // The chat template already placed every special token.
-      addSpecialTokens = false;
-    } else {
-      text = input.prompt;
-      // Same default as the pipeline: only when the tokenizer asks for BOS/EOS.
-      addSpecialTokens = Boolean(tokenizer.add_bos_token || tokenizer.add_eos_token);
+      return fitChat(input.messages, (messages) => this.encodeChat(messages), maxNewTokens, contextWindow);
     }
-    const encoded = tokenizer(text, { add_special_tokens: addSpecialTokens }) as unknown as {
-      input_ids: { dims: number[] };
-      attention_mask: unknown;
-    };
-    return { ...encoded, length: encoded.input_ids.dims.at(-1) ?? 0 };
+    const tokenizer = this.tokenizer!;
+    const ids = this.encodeText(input.prompt);
+    // A BOS token the tokenizer added stays in front when the start of the text is cut.
+    const keepFirst = tokenizer.add_bos_token && ids[0] === tokenizer.bos_token_id ? 1 : 0;
+    const fitted = fitText(ids, maxNewTokens, contextWindow, keepFirst);
+    return { ids: fitted.ids, droppedMessages: 0, maxNewTokens: fitted.maxNewTokens };
   }
 
   private async run(job: Job): Promise<WorkerGenerationDone> {
     const lib = this.lib!;
     const tokenizer = this.tokenizer!;
     const model = this.model!;
-    if (job.stopped) return { text: '', reason: 'stopped', tokens: 0, promptTokens: 0 };
+    if (job.stopped) return { ...NOT_RUN };
 
-    const { input_ids, attention_mask, length: promptTokens } = this.encode(job.input);
+    // Throws `context-overflow` when nothing fits; that rejection carries its own code.
+    const fitted = this.fit(job.input, job.settings.maxNewTokens, job.options.contextWindow ?? this.contextLength);
+    const promptIds = fitted.ids;
+
     const specialIds = new Set(tokenizer.all_special_ids.map(Number));
     // transformers.js 4.3.1 throws on an empty id list ("token_ids must be a non-empty array").
     const decode = (ids: readonly number[]) =>
@@ -278,22 +478,59 @@ export class ModelHost {
     job.interrupt = interrupt;
     if (job.stopped) interrupt.interrupt();
 
-    const greedy = job.settings.temperature === 0;
+    // A conversation's cache is checked out for this generation alone, and checked in (or
+    // dropped) before the next job starts. Completions (no conversationId) never see any cache.
+    const { conversationId } = job.options;
+    const lease: CacheLease<KvCache> | undefined =
+      conversationId === undefined ? undefined : this.conversations.checkOut(conversationId, job.ticket);
+    let cache: KvCache | undefined;
+    let cachedTokens = 0;
+    let keep: CachedConversation<KvCache> | null = null;
     try {
-      await model.generate({
-        input_ids,
-        attention_mask,
-        max_new_tokens: job.settings.maxNewTokens,
-        do_sample: !greedy,
-        ...(greedy ? {} : { temperature: job.settings.temperature }),
-        streamer,
-        stopping_criteria: [interrupt],
-      } as never);
+      if (lease?.entry) {
+        const previous = lease.entry;
+        const plan = planCacheReuse(previous.ids, promptIds, canCrop(previous.cache, previous.ids.length));
+        if (plan.action === 'reuse') {
+          cache = previous.cache;
+        } else {
+          if (plan.action === 'crop') cache = cropCache(lib, previous.cache, plan.cachedTokens);
+          await disposeQuietly(previous.cache);
+        }
+        cachedTokens = plan.cachedTokens;
+      }
+
+      const greedy = job.settings.temperature === 0;
+      let output: unknown;
+      try {
+        output = await model.generate({
+          // The FULL prompt: with a cache, transformers.js skips the first get_seq_length() tokens
+          // itself (decoder_prepare_inputs_for_generation) and derives positions from the full
+          // attention mask, so positions continue where the cache ends.
+          input_ids: new lib.Tensor('int64', BigInt64Array.from(promptIds, (id) => BigInt(id)), [1, promptIds.length]),
+          attention_mask: new lib.Tensor('int64', new BigInt64Array(promptIds.length).fill(1n), [1, promptIds.length]),
+          ...(cache ? { past_key_values: cache } : {}),
+          // Returns the cache instead of disposing it (a passed-in cache is updated in place).
+          ...(lease ? { return_dict_in_generate: true } : {}),
+          max_new_tokens: fitted.maxNewTokens,
+          do_sample: !greedy,
+          ...(greedy ? {} : { temperature: job.settings.temperature }),
+          streamer,
+          stopping_criteria: [interrupt],
+        } as never);
+      } catch (error) {
+        throw new SlmError(
+          'generation-failed',
+          `Generation failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      if (lease) keep = this.keepable(output, cache);
     } catch (error) {
-      throw new SlmError(
-        'generation-failed',
-        `Generation failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      // A cache that went into a failed generation was updated in place up to the failure: its
+      // contents no longer match any token list we know.
+      if (cache) await disposeQuietly(cache);
+      throw error;
+    } finally {
+      if (lease) await this.conversations.checkIn(lease, keep);
     }
 
     const eosIds = new Set(
@@ -306,6 +543,43 @@ export class ModelHost {
         ? 'eos'
         : 'length';
     const text = decode(generated);
-    return { text, reason, tokens: generated.length, promptTokens };
+    return {
+      text,
+      reason,
+      tokens: generated.length,
+      promptTokens: promptIds.length,
+      cachedTokens,
+      droppedMessages: fitted.droppedMessages,
+    };
+  }
+
+  /**
+   * The cache a finished (or stopped) generation returned, with the token ids it covers, or
+   * `null` (after disposing it) when those cannot be established.
+   *
+   * The cache holds every token of `sequences` (prompt + generated) except the last generated one:
+   * generate() samples that token after the final forward pass and never feeds it. This holds for
+   * stopped generations too (the stopping criteria run after sampling), so their cache is kept.
+   */
+  private keepable(output: unknown, passed: KvCache | undefined): CachedConversation<KvCache> | null {
+    const { sequences, past_key_values: cache } = (output ?? {}) as { sequences?: Tensor; past_key_values?: KvCache };
+    if (!cache) return null;
+    const drop = () => {
+      void disposeQuietly(cache);
+      // `passed` was updated in place, so it is the same object; nothing else to free.
+      return null;
+    };
+    if (passed && cache !== passed) void disposeQuietly(passed);
+    if (!sequences || sequences.dims[0] !== 1) return drop();
+    let length: number;
+    try {
+      length = cache.get_seq_length();
+    } catch {
+      // No attention cache to measure (e.g. a pure state-space model): nothing we can verify.
+      return drop();
+    }
+    const all = idsOf(sequences);
+    if (length < 1 || length !== all.length - 1) return drop();
+    return { cache, ids: all.slice(0, length), bytes: cacheBytes(cache) };
   }
 }

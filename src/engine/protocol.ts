@@ -3,7 +3,7 @@
  *
  * Every request carries an `id`; every reply names the request it belongs to. Tokens are pushed
  * as they are generated, one message per token (postMessage costs a few microseconds, far below a
- * token's cost), so the page can paint each one.
+ * token's cost), so the page can paint each one. `stop` and `release` get no reply.
  */
 import type { SlmErrorData } from './errors.js';
 import type {
@@ -20,18 +20,52 @@ export interface WorkerLoadConfig extends Omit<EngineConfig, 'wasmBaseUrl'> {
   wasmPaths: { mjs: string; wasm: string };
 }
 
+/** Per-generation options beyond the sampling settings. */
+export interface WorkerGenerateOptions {
+  /** Keep this conversation's KV cache for its next turn (and use the one kept from the last). */
+  conversationId?: string | undefined;
+  /** Token budget for prompt + reply; defaults to the model's context length. */
+  contextWindow?: number | undefined;
+}
+
+/** Questions about the configured model that the worker answers without loading it. */
+export type ModelQuery = 'is-cached' | 'download-size';
+
+/** The answer to each `ModelQuery`. */
+export interface ModelQueryAnswers {
+  /** Whether every file the model needs (for the resolved device and dtype) is in Cache Storage. */
+  'is-cached': boolean;
+  /** Bytes of the needed files not yet in Cache Storage; `null` when a size is unknown. */
+  'download-size': number | null;
+}
+
 /** Page → worker. */
 export type WorkerRequest =
   | { type: 'load'; id: number; config: WorkerLoadConfig }
-  | { type: 'generate'; id: number; input: GenerationInput; settings: GenerationSettings }
-  | { type: 'stop'; id: number };
+  | {
+      type: 'generate';
+      id: number;
+      input: GenerationInput;
+      settings: GenerationSettings;
+      options: WorkerGenerateOptions;
+    }
+  | { type: 'stop'; id: number }
+  /** Dispose a conversation's KV cache (fire and forget). */
+  | { type: 'release'; id: number; conversationId: string }
+  /** Answer a `ModelQuery` for `config` without loading the model. */
+  | { type: 'query'; id: number; query: ModelQuery; config: WorkerLoadConfig };
 
 /** What the worker reports when a generation finishes; timing is added on the page. */
 export interface WorkerGenerationDone {
   text: string;
   reason: 'eos' | 'length' | 'stopped';
   tokens: number;
+  /** Tokens of the prompt as the model saw it (after fitting the context window). */
   promptTokens: number;
+  /** Prompt tokens taken from the conversation's KV cache instead of being processed. */
+  cachedTokens: number;
+  /** Messages left out to fit the context window. */
+  droppedMessages: number;
 }
 
 /** Worker → page. */
@@ -40,4 +74,5 @@ export type WorkerReply =
   | { type: 'ready'; id: number; info: Omit<ReadyInfo, 'loadMs'> }
   | { type: 'token'; id: number; token: string; tokenId: number }
   | { type: 'done'; id: number; result: WorkerGenerationDone }
+  | { type: 'answer'; id: number; value: ModelQueryAnswers[ModelQuery] }
   | { type: 'error'; id: number; error: SlmErrorData };

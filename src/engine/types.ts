@@ -72,16 +72,20 @@ export interface GenerationResult {
   ttftMs: number;
   /** Decode speed after the first token: (tokens − 1) ÷ time from first to last token. */
   tokensPerSecond: number;
-  /** Number of tokens in the prompt (the whole conversation as the model saw it). */
+  /** Number of tokens in the prompt (the whole conversation as the model saw it, after fitting the context window). */
   promptTokens: number;
   /**
    * How many of the prompt's tokens came from the conversation's KV cache instead of being
    * processed again (0 without a `conversationId`, on the first turn, or after a cache rebuild).
+   * On a follow-up turn it is the previous turn's prompt plus its reply, less the reply's last
+   * token (which the model generated but never processed); after an edit of the history, the
+   * tokens the new prompt shares with the old one. At most `promptTokens − 1`.
    */
   cachedTokens: number;
   /**
-   * How many of the oldest messages (never the system message) were left out so the prompt and
-   * the reply fit the context window.
+   * How many of the oldest messages (never a system message or the last user message) were left
+   * out so the prompt and the reply fit the context window. Always 0 for text prompts, whose
+   * start is cut instead.
    */
   droppedMessages: number;
 }

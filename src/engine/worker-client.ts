@@ -4,7 +4,15 @@
  * Knows nothing about elements or about which model is loaded; `LocalEngine` builds on it.
  */
 import { SlmError } from './errors.js';
-import type { WorkerGenerationDone, WorkerLoadConfig, WorkerReply, WorkerRequest } from './protocol.js';
+import type {
+  ModelQuery,
+  ModelQueryAnswers,
+  WorkerGenerateOptions,
+  WorkerGenerationDone,
+  WorkerLoadConfig,
+  WorkerReply,
+  WorkerRequest,
+} from './protocol.js';
 import type { GenerationInput, GenerationSettings, LoadProgress, ReadyInfo } from './types.js';
 
 type PendingLoad = {
@@ -18,6 +26,11 @@ type PendingGeneration = {
   resolve(result: WorkerGenerationDone): void;
   reject(error: SlmError): void;
   onToken(token: string, tokenId: number): void;
+};
+type PendingQuery = {
+  kind: 'query';
+  resolve(value: ModelQueryAnswers[ModelQuery]): void;
+  reject(error: SlmError): void;
 };
 
 /**
@@ -37,7 +50,7 @@ export function startModelWorker(): Worker {
 /** Request/reply plumbing over one worker. */
 export class WorkerClient {
   private nextId = 1;
-  private readonly pending = new Map<number, PendingLoad | PendingGeneration>();
+  private readonly pending = new Map<number, PendingLoad | PendingGeneration | PendingQuery>();
   private failure: SlmError | undefined;
 
   constructor(private readonly worker: Worker = startModelWorker()) {
@@ -63,11 +76,12 @@ export class WorkerClient {
   generate(
     input: GenerationInput,
     settings: GenerationSettings,
+    options: WorkerGenerateOptions,
     onToken: (token: string, tokenId: number) => void,
   ): { id: number; result: Promise<WorkerGenerationDone> } {
     let id = 0;
     const result = new Promise<WorkerGenerationDone>((resolve, reject) => {
-      id = this.send((id) => ({ type: 'generate', id, input, settings }));
+      id = this.send((id) => ({ type: 'generate', id, input, settings, options }));
       this.pending.set(id, { kind: 'generate', resolve, reject, onToken });
     });
     return { id, result };
@@ -76,6 +90,27 @@ export class WorkerClient {
   /** Asks the worker to stop a generation (dropped if queued, interrupted at its next token if running). */
   stop(id: number): void {
     if (this.pending.has(id)) this.worker.postMessage({ type: 'stop', id } satisfies WorkerRequest);
+  }
+
+  /**
+   * Asks the worker to dispose a conversation's KV cache. Fire and forget: messages are handled in
+   * order, so a generation requested afterwards never sees the released cache.
+   */
+  release(conversationId: string): void {
+    if (this.failure) return;
+    this.send((id) => ({ type: 'release', id, conversationId }));
+  }
+
+  /** Asks the worker a question about the model's files (it does not load the model for this). */
+  query<Q extends ModelQuery>(config: WorkerLoadConfig, query: Q): Promise<ModelQueryAnswers[Q]> {
+    return new Promise((resolve, reject) => {
+      const id = this.send((id) => ({ type: 'query', id, query, config }));
+      this.pending.set(id, {
+        kind: 'query',
+        resolve: resolve as (value: ModelQueryAnswers[ModelQuery]) => void,
+        reject,
+      });
+    });
   }
 
   /** Ends the worker and everything it holds; pending requests fail with `error`. */
@@ -108,6 +143,10 @@ export class WorkerClient {
       case 'done':
         this.pending.delete(reply.id);
         if (pending.kind === 'generate') pending.resolve(reply.result);
+        break;
+      case 'answer':
+        this.pending.delete(reply.id);
+        if (pending.kind === 'query') pending.resolve(reply.value);
         break;
       case 'error':
         this.pending.delete(reply.id);

@@ -41,7 +41,7 @@ scope.addEventListener('message', (event) => {
       break;
     case 'generate':
       host
-        .generate(request.id, request.input, request.settings, {
+        .generate(request.id, request.input, request.settings, request.options, {
           onToken: (token, tokenId) => scope.postMessage({ type: 'token', id: request.id, token, tokenId }),
         })
         .then(
@@ -52,6 +52,16 @@ scope.addEventListener('message', (event) => {
       break;
     case 'stop':
       host.stop(request.id);
+      break;
+    case 'release':
+      // Fire and forget: disposing cannot fail in a way the page could act on.
+      void host.release(request.conversationId);
+      break;
+    case 'query':
+      host.query(request.config, request.query).then(
+        (value) => scope.postMessage({ type: 'answer', id: request.id, value }),
+        (error) => scope.postMessage({ type: 'error', id: request.id, error: toErrorData(error, 'load-failed') }),
+      );
       break;
   }
 });

@@ -1,48 +1,78 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { EngineController } from '../../controllers/engine-controller.js';
 import { GenerationController } from '../../controllers/generation-controller.js';
 import type { ChatMessage } from '../../engine/types.js';
+import { SlmClearEvent } from '../../events/slm-clear.js';
+import type { SlmResponseDetail } from '../../events/slm-response.js';
+import { SlmSendEvent } from '../../events/slm-send.js';
+import { codeTextForCopyButton } from '../../render/markdown-stream.js';
+import { markdownStyles } from '../../render/markdown.styles.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
-import { describeStatus, renderStatus } from '../shared/status.js';
 import { cursorStyles } from '../shared/cursor.styles.js';
+import { format, formatBytes } from '../shared/format.js';
+import { markdown } from '../shared/markdown-directive.js';
+import { describeStatus, renderStatus } from '../shared/status.js';
 import { statusStyles } from '../shared/status.styles.js';
+import { loadConversation, saveConversation } from './chat-storage.js';
+import { DEFAULT_CHAT_STRINGS, type ChatStrings } from './chat.strings.js';
 import { chatStyles } from './chat.styles.js';
+
+let instances = 0;
 
 /**
  * A chat with the model of the nearest `<slm-provider>`. Replies stream into the transcript token
- * by token; nothing leaves the device.
+ * by token and are rendered as safe markdown; follow-up turns reuse the model's cache of the
+ * conversation so they do not process the history again. Nothing leaves the device.
  *
  * @summary A streaming chat with a language model running in the visitor's browser.
  *
+ * @slot header - Above the transcript (a title, a model picker, ...).
  * @slot empty - Shown while the conversation is empty.
+ * @slot footer - Below the message field (a disclaimer, links, ...).
  *
  * @csspart base - The chat's frame.
  * @csspart log - The transcript (`role="log"`).
  * @csspart message - Every message; also `user-message` or `assistant-message`.
  * @csspart user-message - A message the user sent.
  * @csspart assistant-message - A reply of the model.
+ * @csspart message-content - The text of a message.
+ * @csspart message-actions - The row of buttons under a message.
+ * @csspart action-button - Every button in that row; also `edit-button`, `regenerate-button` or `copy-button`.
+ * @csspart edit-button - Edits a user message.
+ * @csspart regenerate-button - Generates the last reply again.
+ * @csspart copy-button - Copies a reply.
+ * @csspart code-block - A fenced code block in a reply.
+ * @csspart code-copy-button - The copy button of a code block.
+ * @csspart stats - Token count and speed under a reply (`show-stats`).
+ * @csspart notice - A note in the transcript (older messages left out).
  * @csspart error - The error shown after a failed request, with a retry button.
+ * @csspart retry-button - The retry button.
+ * @csspart empty - The empty state.
  * @csspart status - The status line (a polite live region).
  * @csspart progress - The model download progress bar.
+ * @csspart composer - The area with the message field and buttons.
+ * @csspart editing - The banner shown while an earlier message is edited.
  * @csspart input - The message field.
  * @csspart send-button - The send button.
  * @csspart stop-button - The stop button, shown while a reply is generated.
+ * @csspart clear-button - Empties the conversation.
  *
  * @cssprop --slm-chat-height - Height of the chat (default `32rem`).
  * @cssprop --slm-font-family - Font of all text.
+ * @cssprop --slm-font-family-mono - Font of code.
  * @cssprop --slm-font-size - Base font size.
  * @cssprop --slm-radius - Corner radius of the frame and bubbles.
  * @cssprop --slm-spacing - Base spacing unit.
  * @cssprop --slm-color-background - Background of the frame.
- * @cssprop --slm-color-surface - Background of assistant bubbles and tracks.
+ * @cssprop --slm-color-surface - Background of assistant bubbles and code.
  * @cssprop --slm-color-text - Main text colour.
  * @cssprop --slm-color-text-muted - Secondary text colour.
  * @cssprop --slm-color-border - Border colour.
- * @cssprop --slm-color-accent - Accent colour (buttons, user bubbles, focus ring).
+ * @cssprop --slm-color-accent - Accent colour (buttons, user bubbles, links, focus ring).
  * @cssprop --slm-color-accent-text - Text on the accent colour.
  * @cssprop --slm-color-user-background - Background of user bubbles.
  * @cssprop --slm-color-user-text - Text of user bubbles.
@@ -50,13 +80,17 @@ import { chatStyles } from './chat.styles.js';
  * @cssprop --slm-color-assistant-text - Text of assistant bubbles.
  * @cssprop --slm-color-danger - Error text colour.
  * @cssprop --slm-color-danger-background - Error background.
+ * @cssprop --slm-focus-ring - Focus ring (a `box-shadow`).
+ * @cssprop --slm-shadow - Shadow of the frame.
  *
+ * @fires slm-send - Before a user message is sent; cancelable, `detail.text` may be changed.
  * @fires slm-token - Per generated token. `detail: { token, tokenId, text }`, `text` being the reply so far.
- * @fires slm-response - A reply ended. `detail: { text, reason, tokens, ttftMs, tokensPerSecond, promptTokens, error? }`.
+ * @fires slm-response - A reply ended. `detail: { text, reason, tokens, ttftMs, tokensPerSecond, promptTokens, cachedTokens, droppedMessages, error? }`.
  * @fires slm-error - A request of this chat failed (load failures are reported by the provider). `detail: { code, message }`.
+ * @fires slm-clear - The conversation was cleared. `detail: { messages }` (what was removed).
  */
 export class SlmChatElement extends LitElement {
-  static override styles = [themeStyles, statusStyles, cursorStyles, chatStyles];
+  static override styles = [themeStyles, statusStyles, cursorStyles, unsafeCSS(markdownStyles), chatStyles];
 
   /** Instructions sent as the conversation's system message (not shown in the transcript). */
   @property({ attribute: 'system-prompt' }) systemPrompt = '';
@@ -67,30 +101,74 @@ export class SlmChatElement extends LitElement {
   /** Sampling temperature; `0` (the default) means greedy, deterministic decoding. */
   @property({ converter: numberAttribute }) temperature?: number | string;
 
-  /** Placeholder of the message field. */
-  @property() placeholder = 'Message…';
+  /** Token budget for the conversation plus the reply; older messages are left out beyond it. Default: the model's context length. */
+  @property({ attribute: 'context-window', converter: numberAttribute }) contextWindow?: number | string;
+
+  /** `on` (default) renders replies as markdown; `off` shows them as plain text. */
+  @property() markdown: 'on' | 'off' = 'on';
+
+  /** Show token count, speed and time to first token under each reply. */
+  @property({ attribute: 'show-stats', type: Boolean }) showStats = false;
+
+  /** Keep the conversation in this browser (`localStorage`) under this key and restore it on load. */
+  @property() persist = '';
+
+  /** Placeholder of the message field (shorthand for `strings.placeholder`). */
+  @property() placeholder?: string;
+
+  /** Overrides for any visible or announced string (translations). See `ChatStrings`. */
+  @property({ attribute: false }) strings: Partial<ChatStrings> = {};
 
   /** The conversation: user and assistant turns, the reply being generated included. */
   @property({ attribute: false }) messages: ChatMessage[] = [];
 
   /** The text in the message field. */
   @state() private draft = '';
+  /** Index of the user message being edited, or `null`. */
+  @state() private editing: number | null = null;
+  /** What the engine said about downloading the model (asked on first interaction). */
+  @state() private footprint: { cached: boolean; bytes: number | null } | null = null;
+  /** The message whose "Copy" was just used. */
+  @state() private copied: ChatMessage | null = null;
 
   @query('textarea') private input?: HTMLTextAreaElement;
   @query('.log') private log?: HTMLElement;
 
   private readonly engines = new EngineController(this);
   private readonly generation = new GenerationController(this, this.engines);
+  /** This chat's slot in the engine's conversation caches. */
+  private readonly conversationId = `slm-chat-${++instances}`;
+  /** Figures of each finished reply, for `show-stats` and the "left out" notice. */
+  private readonly results = new WeakMap<ChatMessage, SlmResponseDetail>();
+  private askedFootprint = false;
+
+  /** All strings, defaults merged with `strings` and `placeholder`. */
+  private get text(): ChatStrings {
+    return {
+      ...DEFAULT_CHAT_STRINGS,
+      ...this.strings,
+      ...(this.placeholder !== undefined ? { placeholder: this.placeholder } : {}),
+    };
+  }
 
   /**
    * Sends a user message and streams the reply into the transcript. A reply still streaming is
-   * stopped first (and kept). Resolves with the full reply (partial when stopped, `''` on failure).
+   * stopped first (and kept). Resolves with the full reply (partial when stopped, `''` on failure
+   * or when an `slm-send` listener cancelled the message).
    */
   async send(text: string = this.draft): Promise<string> {
-    const content = text.trim();
+    const event = new SlmSendEvent({ text });
+    if (!this.dispatchEvent(event)) return '';
+    const content = event.detail.text.trim();
     if (!content) return '';
     if (text === this.draft) this.draft = '';
     if (this.generation.busy) await this.generation.settle();
+    if (this.editing !== null) {
+      // Sending while editing replaces that message and everything after it.
+      this.messages = this.messages.slice(0, this.editing);
+      this.editing = null;
+      this.draft = '';
+    }
     this.messages = [...this.messages, { role: 'user', content }];
     return this.reply();
   }
@@ -100,10 +178,66 @@ export class SlmChatElement extends LitElement {
     this.generation.stop();
   }
 
+  /** Generates the last reply again (the last user message is answered anew). */
+  async regenerate(): Promise<string> {
+    if (this.generation.busy) await this.generation.settle();
+    const last = this.messages.at(-1);
+    if (!last) return '';
+    if (last.role === 'assistant') this.messages = this.messages.slice(0, -1);
+    return this.messages.at(-1)?.role === 'user' ? this.reply() : '';
+  }
+
+  /**
+   * Starts editing the user message at `index`: its text moves into the field, and sending
+   * replaces it and everything after it.
+   */
+  edit(index: number): void {
+    const message = this.messages[index];
+    if (message?.role !== 'user') return;
+    this.stop();
+    this.editing = index;
+    this.draft = message.content;
+    void this.updateComplete.then(() => {
+      this.input?.focus();
+      this.input?.setSelectionRange(this.draft.length, this.draft.length);
+    });
+  }
+
   /** Stops any reply and empties the conversation. */
   clear(): void {
+    const removed = this.messages;
     this.generation.reset();
+    this.engines.engine?.releaseConversation(this.conversationId);
     this.messages = [];
+    this.editing = null;
+    this.dispatchEvent(new SlmClearEvent({ messages: removed }));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('focusin', this.askFootprint);
+    this.addEventListener('pointerenter', this.askFootprint);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('focusin', this.askFootprint);
+    this.removeEventListener('pointerenter', this.askFootprint);
+    this.engines.engine?.releaseConversation(this.conversationId);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Restore before the first render, so a persisted transcript never flashes empty.
+    if (changed.has('persist') && this.persist) {
+      const stored = loadConversation(this.persist);
+      if (stored && this.messages.length === 0) this.messages = stored;
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (this.persist && changed.has('messages') && !this.generation.busy) {
+      saveConversation(this.persist, this.messages);
+    }
   }
 
   /** Generates the assistant's answer to the conversation as it stands. */
@@ -114,10 +248,13 @@ export class SlmChatElement extends LitElement {
     ];
     const answer: ChatMessage = { role: 'assistant', content: '' };
     this.messages = [...this.messages, answer];
+    this.scrollToEnd(true);
     const result = await this.generation.run(
       { kind: 'chat', messages: history },
       { maxNewTokens: this.maxNewTokens, temperature: this.temperature },
       {
+        conversationId: this.conversationId,
+        contextWindow: this.contextWindow,
         onText: (text) => {
           // Updated in place: the array keeps its identity while one reply streams.
           answer.content = text;
@@ -126,6 +263,7 @@ export class SlmChatElement extends LitElement {
       },
     );
     answer.content = result.text;
+    this.results.set(answer, result);
     if (!answer.content && result.reason === 'error') {
       // Keep the user's message; drop only the empty reply bubble.
       this.messages = this.messages.filter((message) => message !== answer);
@@ -135,18 +273,29 @@ export class SlmChatElement extends LitElement {
     return result.text;
   }
 
-  /** Retries after a failure: answers the last user message again. */
-  private retry(): void {
-    const last = this.messages.at(-1);
-    if (last?.role === 'user') void this.reply();
-  }
+  /** Asks the engine, once, whether the model must be downloaded and how big it is. */
+  private readonly askFootprint = async () => {
+    const engine = this.engines.engine;
+    if (this.askedFootprint || !engine || engine.status !== 'idle' || !engine.model) return;
+    this.askedFootprint = true;
+    try {
+      const cached = await engine.isCached();
+      const bytes = cached ? 0 : await engine.downloadSize();
+      this.footprint = { cached, bytes };
+      // Already on this device: loading costs no download, so start now and answer sooner.
+      if (cached) engine.load().catch(() => {});
+    } catch {
+      // A missing model is reported when the user sends; the notice is only a courtesy.
+      this.askedFootprint = false;
+    }
+  };
 
-  private scrollToEnd(): void {
+  private scrollToEnd(force = false): void {
     const log = this.log;
     if (!log) return;
     // Follow the reply only while the reader is at the bottom; never yank them back while reading.
     const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
-    if (nearBottom) requestAnimationFrame(() => (log.scrollTop = log.scrollHeight));
+    if (force || nearBottom) requestAnimationFrame(() => (log.scrollTop = log.scrollHeight));
   }
 
   private onKeyDown(event: KeyboardEvent): void {
@@ -154,9 +303,14 @@ export class SlmChatElement extends LitElement {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       if (!this.generation.busy) void this.send();
-    } else if (event.key === 'Escape' && this.generation.busy) {
-      event.preventDefault();
-      this.stop();
+    } else if (event.key === 'Escape') {
+      if (this.generation.busy) {
+        event.preventDefault();
+        this.stop();
+      } else if (this.editing !== null) {
+        event.preventDefault();
+        this.cancelEdit();
+      }
     }
   }
 
@@ -167,41 +321,163 @@ export class SlmChatElement extends LitElement {
     this.input?.focus();
   }
 
-  protected override render() {
+  private cancelEdit(): void {
+    this.editing = null;
+    this.draft = '';
+  }
+
+  /** Copy buttons of code blocks are handled here, by delegation (the renderer adds no listeners). */
+  private async onLogClick(event: MouseEvent): Promise<void> {
+    const button = (event.target as Element).closest<HTMLButtonElement>('[data-copy]');
+    if (!button) return;
+    await this.copyText(codeTextForCopyButton(button));
+    const label = button.textContent;
+    button.textContent = this.text.copied;
+    setTimeout(() => (button.textContent = label), 1500);
+  }
+
+  private async copyMessage(message: ChatMessage): Promise<void> {
+    await this.copyText(message.content);
+    this.copied = message;
+    setTimeout(() => {
+      if (this.copied === message) this.copied = null;
+    }, 1500);
+  }
+
+  private async copyText(text: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Clipboard access can be refused (permissions, insecure context); nothing else to do.
+    }
+  }
+
+  private renderMessage(message: ChatMessage, index: number) {
+    const s = this.text;
     const busy = this.generation.busy;
-    const status = describeStatus(this.engines, this.generation);
-    const pending = busy ? this.messages.at(-1) : undefined;
+    const isLast = index === this.messages.length - 1;
+    const streaming = busy && isLast && message.role === 'assistant';
+    const result = this.results.get(message);
+    const notice =
+      message.role === 'assistant' && result && result.droppedMessages > 0
+        ? html`<div part="notice" class="notice">${format(s.dropped, { count: result.droppedMessages })}</div>`
+        : nothing;
+    const content =
+      message.role === 'assistant'
+        ? html`<div
+            part="message-content"
+            class="content ${this.markdown !== 'off' ? 'markdown' : ''} ${streaming ? 'streaming' : ''}"
+            ${markdown(message.content, {
+              enabled: this.markdown !== 'off',
+              streaming,
+              copyLabel: s.copy,
+            })}
+          ></div>`
+        : html`<div part="message-content" class="content">${message.content}</div>`;
+    const actions = busy
+      ? nothing
+      : message.role === 'user'
+        ? html`<div part="message-actions" class="actions">
+            <button part="action-button edit-button" class="ghost" type="button" @click=${() => this.edit(index)}>
+              ${s.edit}
+            </button>
+          </div>`
+        : html`<div part="message-actions" class="actions">
+            <button part="action-button copy-button" class="ghost" type="button" @click=${() => this.copyMessage(message)}>
+              ${this.copied === message ? s.copied : s.copy}
+            </button>
+            ${isLast
+              ? html`<button part="action-button regenerate-button" class="ghost" type="button" @click=${() => this.regenerate()}>
+                  ${s.regenerate}
+                </button>`
+              : nothing}
+          </div>`;
+    const stats =
+      this.showStats && result && result.reason !== 'error'
+        ? html`<div part="stats" class="stats">
+            ${format(s.stats, { tokens: result.tokens, speed: result.tokensPerSecond, ttft: Math.round(result.ttftMs) })}
+          </div>`
+        : nothing;
+    return html`${notice}
+      <div
+        part="message ${message.role}-message"
+        class="message ${message.role} ${this.editing === index ? 'being-edited' : ''}"
+      >
+        ${content}
+      </div>
+      ${stats}${actions}`;
+  }
+
+  private renderEmpty() {
+    const s = this.text;
+    const engine = this.engines.engine;
+    const footprint = this.footprint;
+    const notice =
+      footprint && engine?.status === 'idle'
+        ? footprint.cached
+          ? format(s.cachedNotice, { model: engine.model })
+          : footprint.bytes
+            ? format(s.downloadNotice, { model: engine.model, size: formatBytes(footprint.bytes) })
+            : ''
+        : '';
+    return html`<div part="empty" class="empty">
+      <slot name="empty">${s.empty}</slot>
+      ${notice ? html`<p class="footprint">${notice}</p>` : nothing}
+    </div>`;
+  }
+
+  protected override render() {
+    const s = this.text;
+    const busy = this.generation.busy;
+    const status = describeStatus(this.engines, this.generation, s);
     return html`
       <div part="base" class="chat">
-        <div part="log" class="log" role="log" aria-label="Conversation" aria-live="off" tabindex="0">
-          ${this.messages.length === 0
-            ? html`<div class="empty"><slot name="empty">Ask anything. The model runs on this device.</slot></div>`
-            : nothing}
+        <slot name="header"></slot>
+        <div
+          part="log"
+          class="log"
+          role="log"
+          aria-label=${s.conversationLabel}
+          aria-live="off"
+          tabindex="0"
+          @click=${this.onLogClick}
+        >
+          ${this.messages.length === 0 ? this.renderEmpty() : nothing}
           ${repeat(
             this.messages,
             (message) => message,
-            (message) => html`<div
-              part="message ${message.role}-message"
-              class="message ${message.role} ${message === pending && message.role === 'assistant' ? 'streaming' : ''}"
-            >${message.content}</div>`,
+            (message, index) => this.renderMessage(message, index),
           )}
           ${this.generation.phase === 'error' && this.generation.error
             ? html`<div part="error" class="error">
                 <span>${this.generation.error.message}</span>
                 ${this.messages.at(-1)?.role === 'user'
-                  ? html`<button class="secondary" type="button" @click=${this.retry}>Retry</button>`
+                  ? html`<button part="retry-button" class="secondary" type="button" @click=${() => this.regenerate()}>
+                      ${s.retry}
+                    </button>`
                   : nothing}
               </div>`
             : nothing}
         </div>
-        <div class="footer">
-          ${renderStatus(status)}
+        <div part="composer" class="footer">
+          <div class="status-row">
+            <div class="status-cell">${renderStatus(status)}</div>
+            ${this.messages.length > 0
+              ? html`<button part="clear-button" class="ghost" type="button" @click=${this.clear}>${s.clear}</button>`
+              : nothing}
+          </div>
+          ${this.editing !== null
+            ? html`<div part="editing" class="editing">
+                <span>${s.editing}</span>
+                <button class="ghost" type="button" @click=${this.cancelEdit}>${s.cancelEdit}</button>
+              </div>`
+            : nothing}
           <form class="composer" @submit=${this.onSubmit}>
             <textarea
               part="input"
               rows="1"
-              aria-label="Message"
-              placeholder=${this.placeholder}
+              aria-label=${s.inputLabel}
+              placeholder=${s.placeholder}
               .value=${live(this.draft)}
               @input=${(event: InputEvent) => (this.draft = (event.target as HTMLTextAreaElement).value)}
               @keydown=${this.onKeyDown}
@@ -213,12 +489,13 @@ export class SlmChatElement extends LitElement {
               ?hidden=${busy}
               aria-disabled=${this.draft.trim() ? 'false' : 'true'}
             >
-              Send
+              ${s.send}
             </button>
             <button part="stop-button" class="secondary" type="button" ?hidden=${!busy} @click=${this.stop}>
-              Stop
+              ${s.stop}
             </button>
           </form>
+          <slot name="footer"></slot>
         </div>
       </div>
     `;

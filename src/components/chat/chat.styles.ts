@@ -93,13 +93,6 @@ export const chatStyles = css`
     display: flex;
     gap: 0.25rem;
     margin-top: calc(var(--_space) * -0.5);
-    opacity: 0.75;
-    transition: opacity 120ms ease;
-  }
-
-  .actions:hover,
-  .actions:focus-within {
-    opacity: 1;
   }
 
   .message.user + .stats + .actions,
@@ -154,6 +147,20 @@ export const chatStyles = css`
 
   .editing span {
     flex: 1;
+  }
+
+  .status-row {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+  }
+
+  .status-cell {
+    flex: 1;
+    min-width: 0;
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
   }
 
   .footer {
