@@ -69,6 +69,16 @@ export class SlmProviderElement extends LitElement {
     return this.engine.load();
   }
 
+  /** Whether every file of the model (for the chosen device and dtype) is already in this browser's cache. Does not load the model. */
+  isCached(): Promise<boolean> {
+    return this.engine.isCached();
+  }
+
+  /** Bytes still to download before the model can load: 0 when cached, `null` when unknown. Does not load the model. */
+  downloadSize(): Promise<number | null> {
+    return this.engine.downloadSize();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     for (const type of ['progress', 'ready', 'status-change']) this.engine.addEventListener(type, this.forward);
