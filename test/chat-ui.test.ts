@@ -285,6 +285,33 @@ describe('<slm-chat> strings, direction and theming', () => {
     }
   });
 
+  it('shows a labelled progress bar while the model loads, and passes axe checks then', async () => {
+    const { chat, engine } = await fakeChat();
+    Object.assign(engine, { status: 'loading', progress: { loaded: 5e6, total: 1e7, progress: 0.5 } });
+    engine.dispatchEvent(new CustomEvent('status-change'));
+    await chat.updateComplete;
+    const bar = q(chat, '[part="progress"]')!;
+    expect(bar.getAttribute('role')).to.equal('progressbar');
+    expect(bar.getAttribute('aria-valuenow')).to.equal('50');
+    expect(bar.getAttribute('aria-valuetext')).to.equal('5.0 MB / 10.0 MB');
+    expect(q(chat, '[part="status"]')!.textContent).to.equal('Loading fake-model…');
+    await expect(chat).to.be.accessible();
+  });
+
+  it('projects header, empty-state and footer slots', async () => {
+    const wrapper = document.createElement('div');
+    provideEngine(wrapper, new FakeEngine());
+    wrapper.innerHTML = `<slm-chat><h2 slot="header">Support</h2><p slot="empty">Say hi</p><small slot="footer">Runs locally</small></slm-chat>`;
+    await fixture(wrapper);
+    const chat = wrapper.querySelector('slm-chat')!;
+    await chat.updateComplete;
+    const assigned = (name: string) =>
+      q<HTMLSlotElement>(chat, `slot[name="${name}"]`)!.assignedElements().map((e) => e.textContent);
+    expect(assigned('header')).to.deep.equal(['Support']);
+    expect(assigned('empty')).to.deep.equal(['Say hi']);
+    expect(assigned('footer')).to.deep.equal(['Runs locally']);
+  });
+
   it('passes axe checks when empty, streaming, done and in error', async () => {
     const { chat, engine } = await fakeChat();
     await expect(chat).to.be.accessible();

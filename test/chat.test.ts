@@ -1,6 +1,12 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../dist/define.js';
-import { renderMarkdown, type SlmChatElement, type SlmProviderElement, type SlmTokenEvent } from '../dist/index.js';
+import {
+  renderMarkdown,
+  type SlmChatElement,
+  type SlmProviderElement,
+  type SlmResponseDetail,
+  type SlmTokenEvent,
+} from '../dist/index.js';
 import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, until } from './helpers.js';
 
 const MAX = 24;
@@ -129,6 +135,27 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
     );
     expect(second).to.equal(expected.text);
     expect(chat.messages.map((m) => m.role)).to.deep.equal(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  it('reuses its cache on follow-up turns and leaves out old turns when the context is full', async () => {
+    const { chat } = await chatFixture(MODEL, 8);
+    const responses: SlmResponseDetail[] = [];
+    chat.addEventListener('slm-response', (event) => responses.push(event.detail));
+    await chat.send('First question');
+    await chat.send('Second question');
+    expect(responses[0]!.cachedTokens).to.equal(0);
+    expect(responses[1]!.cachedTokens, 'the second turn reuses the first').to.be.greaterThan(responses[0]!.promptTokens);
+
+    // A window that holds about two turns: the oldest are left out and the transcript says so.
+    chat.contextWindow = 90;
+    await chat.send('Third question, a little longer than the others');
+    await chat.send('Fourth');
+    const last = responses.at(-1)!;
+    expect(last.droppedMessages).to.be.greaterThan(0);
+    expect(last.promptTokens + 8).to.be.at.most(90);
+    await chat.updateComplete;
+    expect(chat.shadowRoot!.querySelector('[part="notice"]')!.textContent).to.contain('older messages');
+    expect(chat.messages).to.have.length(8);
   });
 
   it('sends with Enter, not with Shift+Enter, and clears the field', async () => {
