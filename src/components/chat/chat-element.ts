@@ -30,6 +30,16 @@ let instances = 0;
  *
  * @summary A streaming chat with a language model running in the visitor's browser.
  *
+ * Without a provider, give the chat its own `model` (and optionally `device`, `dtype`,
+ * `model-base-url`, `wasm-base-url`): every element on the page with the same configuration then
+ * shares one engine, and the chat reports `slm-progress`, `slm-ready` and `slm-error` itself.
+ *
+ * @attr {string} model - Without a provider: the model to load (see `<slm-provider>`'s attribute of that name).
+ * @attr {string} device - Without a provider: `auto`, `webgpu` or `wasm`.
+ * @attr {string} dtype - Without a provider: `auto`, `fp32`, `fp16`, `q8`, `q4` or `q4f16`.
+ * @attr {string} model-base-url - Without a provider: self-hosted model files.
+ * @attr {string} wasm-base-url - Without a provider: self-hosted ONNX Runtime files.
+ *
  * @slot header - Above the transcript (a title, a model picker, ...).
  * @slot empty - Shown while the conversation is empty.
  * @slot footer - Below the message field (a disclaimer, links, ...).
@@ -88,6 +98,8 @@ let instances = 0;
  * @fires slm-response - A reply ended. `detail: { text, reason, tokens, ttftMs, tokensPerSecond, promptTokens, cachedTokens, droppedMessages, error? }`.
  * @fires slm-error - A request of this chat failed (load failures are reported by the provider). `detail: { code, message }`.
  * @fires slm-clear - The conversation was cleared. `detail: { messages }` (what was removed).
+ * @fires slm-progress - Without a provider only: model files arrive.
+ * @fires slm-ready - Without a provider only: the model is loaded.
  */
 export class SlmChatElement extends LitElement {
   static override styles = [themeStyles, statusStyles, cursorStyles, unsafeCSS(markdownStyles), chatStyles];

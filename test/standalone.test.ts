@@ -1,0 +1,89 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import '../dist/define.js';
+import type { SlmChatElement } from '../dist/index.js';
+import { sharedEngineCount } from '../dist/engine/shared-engines.js';
+import {
+  MODEL,
+  MODEL_BASE,
+  clearModelCache,
+  failOnLitDevWarnings,
+  referenceGeneration,
+  requestCounts,
+  resetRequestCounts,
+} from './helpers.js';
+
+describe('elements without a provider', () => {
+  failOnLitDevWarnings();
+
+  it('share one page-wide engine per model configuration', async () => {
+    const expectedA = (await referenceGeneration([{ role: 'user', content: 'A' }], 12)).text;
+    const expectedB = (await referenceGeneration([{ role: 'user', content: 'B' }], 12)).text;
+    await clearModelCache();
+    await resetRequestCounts();
+    const root = await fixture<HTMLElement>(html`
+      <div>
+        <slm-chat model=${MODEL} model-base-url=${MODEL_BASE} device="wasm" max-new-tokens="12"></slm-chat>
+        <slm-chat model=${MODEL} model-base-url=${MODEL_BASE} device="wasm" max-new-tokens="12"></slm-chat>
+      </div>
+    `);
+    const [first, second] = root.querySelectorAll('slm-chat') as unknown as SlmChatElement[];
+    expect(sharedEngineCount()).to.equal(1);
+    const ready = oneEvent(first!, 'slm-ready');
+    expect(await first!.send('A')).to.equal(expectedA);
+    expect((await ready).detail.model).to.equal(MODEL);
+    expect(await second!.send('B')).to.equal(expectedB);
+
+    const counts = await requestCounts();
+    expect(counts['/dist/engine/worker.js'], 'one worker').to.equal(1);
+    expect(counts[`${MODEL_BASE}${MODEL}/onnx/model.onnx`], 'weights downloaded once').to.equal(1);
+
+    root.remove();
+    expect(sharedEngineCount(), 'the last element to leave unloads the engine').to.equal(0);
+  });
+
+  it('report a missing model on the element itself and keep the message', async () => {
+    const chat = await fixture<SlmChatElement>(
+      html`<slm-chat model="nowhere-model" model-base-url=${MODEL_BASE} device="wasm"></slm-chat>`,
+    );
+    const error = oneEvent(chat, 'slm-error');
+    await chat.send('Anyone?');
+    expect((await error).detail.code).to.equal('model-not-found');
+    expect(chat.messages).to.deep.equal([{ role: 'user', content: 'Anyone?' }]);
+  });
+
+  it('report a refused attribute at once', async () => {
+    const chat = document.createElement('slm-chat');
+    chat.setAttribute('model', MODEL);
+    chat.setAttribute('device', 'gpu');
+    const error = oneEvent(chat, 'slm-error');
+    document.body.append(chat);
+    try {
+      const { detail } = await error;
+      expect(detail.code).to.equal('invalid-option');
+      expect(detail.message).to.contain('device="gpu"');
+      chat.setAttribute('device', 'wasm');
+      chat.setAttribute('model-base-url', MODEL_BASE);
+      await chat.updateComplete;
+      chat.setAttribute('max-new-tokens', '4');
+      const reply = await chat.send('Fixed?');
+      expect(reply.length).to.be.greaterThan(0);
+    } finally {
+      chat.remove();
+    }
+  });
+
+  it('switch to a provider that appears later', async () => {
+    const root = await fixture<HTMLElement>(html`<div><slm-chat model="unused-model"></slm-chat></div>`);
+    const chat = root.querySelector('slm-chat')!;
+    expect(sharedEngineCount()).to.equal(1);
+    const provider = document.createElement('slm-provider');
+    Object.assign(provider, { model: MODEL, modelBaseUrl: MODEL_BASE, device: 'wasm' });
+    root.append(provider);
+    provider.append(chat);
+    await chat.updateComplete;
+    expect(sharedEngineCount(), 'the page-wide engine was released').to.equal(0);
+    chat.setAttribute('max-new-tokens', '4');
+    await chat.send('Hi');
+    expect(provider.status).to.equal('ready');
+  });
+});
