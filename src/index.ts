@@ -35,3 +35,6 @@ export { MarkdownStream, renderMarkdown, codeTextForCopyButton, type MarkdownStr
 export { markdownStyles } from './render/markdown.styles.js';
 export type { ChatStrings } from './components/chat/chat.strings.js';
 export { DEFAULT_CHAT_STRINGS } from './components/chat/chat.strings.js';
+export type { CompleteStrings } from './components/complete/complete.strings.js';
+export { DEFAULT_COMPLETE_STRINGS } from './components/complete/complete.strings.js';
+export type { CompleteMode, TextField } from './components/complete/complete.types.js';

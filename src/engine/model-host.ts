@@ -17,6 +17,7 @@ import {
 import { chooseDtype, weightsFile } from './dtype-choice.js';
 import { SlmError, classifyLoadError } from './errors.js';
 import { IncrementalDecoder } from './incremental-decoder.js';
+import { StopSequenceMatcher, cutAtStop } from './stop-sequences.js';
 import type {
   ModelQuery,
   ModelQueryAnswers,
@@ -209,6 +210,20 @@ function cropCache(lib: Transformers, cache: KvCache, keep: number): KvCache {
     entries[name] = new lib.Tensor(tensor.type as never, cropped.data as never, cropped.dims);
   }
   return new lib.DynamicCache(entries);
+}
+
+/**
+ * A transformers.js stopping criterion that ends the generation once `matched()` is true. The
+ * streamer sees each token (and feeds the stop-sequence matcher) before the criteria run, so the
+ * generation ends on the very token that completes a stop sequence: no token is wasted.
+ */
+function stopWhen(lib: Transformers, matched: () => boolean): InstanceType<Transformers['StoppingCriteria']> {
+  class StopSequenceCriteria extends lib.StoppingCriteria {
+    override _call(input_ids: number[][]): boolean[] {
+      return input_ids.map(() => matched());
+    }
+  }
+  return new StopSequenceCriteria();
 }
 
 /** Disposes a cache without letting a failure to free memory fail the caller. */
@@ -455,6 +470,10 @@ export class ModelHost {
       ids.length === 0 ? '' : tokenizer.decode(ids as number[], { skip_special_tokens: true });
     const decoder = new IncrementalDecoder(decode);
     const generated: number[] = [];
+    const stops = job.settings.stopSequences ?? [];
+    // Only with stop sequences: holds back text that may start one (see StopSequenceMatcher).
+    const matcher = stops.length > 0 ? new StopSequenceMatcher(stops) : undefined;
+    const budget = fitted.maxNewTokens;
 
     // generate() hands the streamer the prompt once, then every new token before the stopping
     // criteria run. TextStreamer would buffer whole words, so this forwards each token at once.
@@ -467,8 +486,19 @@ export class ModelHost {
         }
         const id = Number(value[0]![0]);
         generated.push(id);
-        if (specialIds.has(id)) return;
-        job.sink.onToken(decoder.push(id), id);
+        if (specialIds.has(id)) {
+          // End of sequence: text held back for a possible stop sequence was not one.
+          const tail = matcher?.flush();
+          if (tail) job.sink.onToken(tail, id);
+          return;
+        }
+        let piece = decoder.push(id);
+        if (matcher) {
+          piece = matcher.push(piece);
+          // The budget's last token: nothing can complete a stop sequence any more.
+          if (generated.length >= budget) piece += matcher.flush();
+        }
+        job.sink.onToken(piece, id);
       },
       end() {},
     };
@@ -477,6 +507,7 @@ export class ModelHost {
     const interrupt = new lib.InterruptableStoppingCriteria();
     job.interrupt = interrupt;
     if (job.stopped) interrupt.interrupt();
+    const criteria = matcher ? [interrupt, stopWhen(lib, () => matcher.matched)] : [interrupt];
 
     // A conversation's cache is checked out for this generation alone, and checked in (or
     // dropped) before the next job starts. Completions (no conversationId) never see any cache.
@@ -511,11 +542,11 @@ export class ModelHost {
           ...(cache ? { past_key_values: cache } : {}),
           // Returns the cache instead of disposing it (a passed-in cache is updated in place).
           ...(lease ? { return_dict_in_generate: true } : {}),
-          max_new_tokens: fitted.maxNewTokens,
+          max_new_tokens: budget,
           do_sample: !greedy,
           ...(greedy ? {} : { temperature: job.settings.temperature }),
           streamer,
-          stopping_criteria: [interrupt],
+          stopping_criteria: criteria,
         } as never);
       } catch (error) {
         throw new SlmError(
@@ -537,12 +568,17 @@ export class ModelHost {
       ([] as unknown[]).concat(model.generation_config?.eos_token_id ?? []).map(Number),
     );
     const last = generated.at(-1);
-    const reason: WorkerGenerationDone['reason'] = job.stopped
-      ? 'stopped'
-      : last !== undefined && eosIds.has(last)
-        ? 'eos'
-        : 'length';
-    const text = decode(generated);
+    const reason: WorkerGenerationDone['reason'] = matcher?.matched
+      ? 'stop'
+      : job.stopped
+        ? 'stopped'
+        : last !== undefined && eosIds.has(last)
+          ? 'eos'
+          : 'length';
+    const full = decode(generated);
+    // After a stop sequence: the text before it. After a stop request: what the page was shown
+    // (text held back as a possible stop sequence is dropped, never revealed after the fact).
+    const text = reason === 'stop' ? cutAtStop(full, stops) : matcher && reason === 'stopped' ? matcher.text : full;
     return {
       text,
       reason,

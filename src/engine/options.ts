@@ -85,9 +85,45 @@ export function parseEngineConfig(raw: RawEngineConfig, base: string): Parsed<En
 export interface RawGenerationSettings {
   maxNewTokens?: number | string | null | undefined;
   temperature?: number | string | null | undefined;
+  /** A `stop-sequences` attribute value or an array of strings (see `parseStopSequences`). */
+  stopSequences?: string | readonly string[] | null | undefined;
 }
 
-/** Validates `max-new-tokens` (a positive integer) and `temperature` (a finite number ≥ 0). */
+/** Replaces the escapes `\n`, `\r`, `\t` and `\\` of an attribute value by the characters they name. */
+function unescapeStop(value: string): string {
+  return value.replace(/\\([nrt\\])/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : '\\'));
+}
+
+/**
+ * Validates `stop-sequences`: an array of strings, or an attribute value that is either a JSON
+ * array of strings (`["\n\n", "END"]`) or one stop sequence (`\n`), where the escapes `\n`, `\r`,
+ * `\t` and `\\` stand for a newline, carriage return, tab and backslash (an HTML attribute
+ * cannot hold a newline conveniently). Empty strings are ignored; `[]` means none.
+ */
+export function parseStopSequences(raw: string | readonly string[] | null | undefined): Parsed<string[]> {
+  if (raw === undefined || raw === null || raw === '') return ok([]);
+  let list: unknown = raw;
+  if (typeof raw === 'string') {
+    if (raw.trimStart().startsWith('[')) {
+      try {
+        list = JSON.parse(raw);
+      } catch {
+        return fail(`stop-sequences='${raw}' is not valid JSON: use a JSON array of strings, or a single stop sequence.`);
+      }
+    } else {
+      list = [unescapeStop(raw)];
+    }
+  }
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+    return fail(`stop-sequences must be a JSON array of strings, or a single stop sequence.`);
+  }
+  return ok([...new Set(list as string[])].filter((stop) => stop !== ''));
+}
+
+/**
+ * Validates `max-new-tokens` (a positive integer), `temperature` (a finite number ≥ 0) and
+ * `stop-sequences` (see `parseStopSequences`; present in the result only when there are some).
+ */
 export function parseGenerationSettings(raw: RawGenerationSettings): Parsed<GenerationSettings> {
   const maxNewTokens =
     raw.maxNewTokens === undefined || raw.maxNewTokens === null || raw.maxNewTokens === ''
@@ -103,7 +139,26 @@ export function parseGenerationSettings(raw: RawGenerationSettings): Parsed<Gene
   if (!Number.isFinite(temperature) || temperature < 0) {
     return fail(`temperature="${raw.temperature}" must be a number of 0 or more (0 means greedy decoding).`);
   }
-  return ok({ maxNewTokens, temperature });
+  const stops = parseStopSequences(raw.stopSequences);
+  if (!stops.ok) return stops;
+  return ok({ maxNewTokens, temperature, ...(stops.value.length > 0 ? { stopSequences: stops.value } : {}) });
+}
+
+/**
+ * Validates a whole-number attribute with a lower bound (`debounce`, `context-chars`): unset gives
+ * `fallback`, anything else must be a whole number of at least `min`.
+ */
+export function parseWholeNumber(
+  name: string,
+  raw: number | string | null | undefined,
+  fallback: number,
+  min = 0,
+): Parsed<number> {
+  if (raw === undefined || raw === null || raw === '') return ok(fallback);
+  const value = Number(raw);
+  return Number.isInteger(value) && value >= min
+    ? ok(value)
+    : fail(`${name}="${raw}" must be a whole number of at least ${min}.`);
 }
 
 /** Validates `context-window`: unset, or a whole number of at least 16 tokens. */

@@ -58,7 +58,7 @@ export type WorkerRequest =
 /** What the worker reports when a generation finishes; timing is added on the page. */
 export interface WorkerGenerationDone {
   text: string;
-  reason: 'eos' | 'length' | 'stopped';
+  reason: 'eos' | 'length' | 'stop' | 'stopped';
   tokens: number;
   /** Tokens of the prompt as the model saw it (after fitting the context window). */
   promptTokens: number;

@@ -56,14 +56,23 @@ export interface GenerationSettings {
   maxNewTokens: number;
   /** `0` means greedy decoding (deterministic); above zero samples with that temperature. */
   temperature: number;
+  /**
+   * End the generation as soon as the generated text contains one of these strings; the text is
+   * cut just before it (`reason: "stop"`). Matched on decoded text in the worker, so no token is
+   * generated after the match. Absent or empty: no stop sequences.
+   */
+  stopSequences?: string[];
 }
 
-/** Why a generation ended. */
-export type FinishReason = 'eos' | 'length' | 'stopped' | 'error';
+/**
+ * Why a generation ended: the model's end-of-sequence token (`eos`), the token budget (`length`),
+ * one of the requested stop sequences (`stop`), a stop request (`stopped`), or a failure (`error`).
+ */
+export type FinishReason = 'eos' | 'length' | 'stop' | 'stopped' | 'error';
 
 /** What a finished generation reports. Timings are measured on the page, as a user feels them. */
 export interface GenerationResult {
-  /** The generated text (no prompt, no special tokens). */
+  /** The generated text (no prompt, no special tokens; cut before a matched stop sequence). */
   text: string;
   reason: FinishReason;
   /** Number of generated tokens, including a final end-of-sequence token. */
@@ -92,7 +101,11 @@ export interface GenerationResult {
 
 /** One generated token as it arrives on the page. */
 export interface TokenUpdate {
-  /** The text this token added. Empty while a multi-byte character is still incomplete. */
+  /**
+   * The text this token added. Empty while a multi-byte character is still incomplete, or while
+   * the text may be the start of a stop sequence (it comes with a later token; when the model's
+   * end-of-sequence token ends the generation, that token releases it).
+   */
   token: string;
   /** The token id in the model's vocabulary. */
   tokenId: number;
