@@ -35,6 +35,14 @@ try {
       chat.shadowRoot.querySelector('textarea').value = '';
     });
     await page.screenshot({ path: `${outDir}/demo-${colorScheme}.png` });
+    // Ghost text: caret at the end of the field, a pause, the faint suggestion.
+    await page.focus('#ghost-field');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' we');
+    await page.waitForFunction(() => document.querySelector('slm-complete[for]').suggestion?.length > 0, null, {
+      timeout: 30000,
+    });
+    await page.screenshot({ path: `${outDir}/demo-ghost-${colorScheme}.png`, clip: { x: 740, y: 440, width: 500, height: 240 } });
     // Mid-reply: a long reply, caught while it streams (stop button, cursor), then stopped.
     await page.evaluate(() => {
       const chat = document.querySelector('slm-chat');
