@@ -9,7 +9,7 @@ export { SlmChatElement } from './components/chat/chat-element.js';
 export { SlmCompleteElement } from './components/complete/complete-element.js';
 
 export { engineContext } from './context/engine-context.js';
-export type { SlmEngine, GenerateOptions, EngineEventMap } from './engine/engine-api.js';
+export type { SlmEngine, GenerateOptions, EngineEventMap, GenerationPriority } from './engine/engine-api.js';
 export { LocalEngine } from './engine/local-engine.js';
 export { SlmError, type SlmErrorCode, type SlmErrorData } from './engine/errors.js';
 export type {

@@ -8,6 +8,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SlmError, type SlmErrorData } from '../engine/errors.js';
 import { parseContextWindow, parseGenerationSettings, type RawGenerationSettings } from '../engine/options.js';
+import type { GenerationPriority } from '../engine/engine-api.js';
 import type { GenerationInput, GenerationResult } from '../engine/types.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
 import { SlmResponseEvent, type SlmResponseDetail } from '../events/slm-response.js';
@@ -24,6 +25,8 @@ export interface RunOptions {
   contextWindow?: number | string | undefined;
   /** Called with the text so far after every token. */
   onText?: (text: string) => void;
+  /** Queue priority in the engine (default `interactive`). */
+  priority?: GenerationPriority;
 }
 
 /** Phase of the element's generation, for rendering and status announcements. */
@@ -73,7 +76,7 @@ export class GenerationController implements ReactiveController {
   private async generate(
     input: GenerationInput,
     rawSettings: RawGenerationSettings,
-    { conversationId, contextWindow: rawWindow, onText }: RunOptions,
+    { conversationId, contextWindow: rawWindow, onText, priority }: RunOptions,
   ): Promise<SlmResponseDetail> {
     this.stop();
     const abort = new AbortController();
@@ -103,6 +106,7 @@ export class GenerationController implements ReactiveController {
         signal: abort.signal,
         ...(conversationId ? { conversationId } : {}),
         ...(contextWindow.value ? { contextWindow: contextWindow.value } : {}),
+        ...(priority ? { priority } : {}),
         onToken: (update) => {
           runText = update.text;
           if (this.abort !== abort) return;

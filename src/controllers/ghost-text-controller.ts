@@ -241,7 +241,8 @@ export class GhostTextController implements ReactiveController {
         stopSequences: this.stopSequences(field, settings.generation.stopSequences, atEnd),
       },
       // No conversationId: completions never touch a chat's KV cache.
-      { onText: (text) => this.show(snapshot, text, false) },
+      // Background priority: a chat waiting for the same model goes first.
+      { onText: (text) => this.show(snapshot, text, false), priority: 'background' },
     );
     if (this.current !== snapshot) return;
     if (result.reason === 'error' || result.reason === 'stopped') {

@@ -38,7 +38,15 @@ export interface GenerateOptions {
    * with `context-overflow`. A text prompt keeps its end.
    */
   contextWindow?: number;
+  /**
+   * Queue priority. `interactive` (the default; chats) runs before `background` (completions,
+   * ghost text) when both wait for the model; a running generation is never interrupted.
+   */
+  priority?: GenerationPriority;
 }
+
+/** Queue priority of a generation. */
+export type GenerationPriority = 'interactive' | 'background';
 
 /** Events an engine dispatches (plain `CustomEvent`s; elements re-dispatch them as `slm-*`). */
 export interface EngineEventMap {

@@ -146,7 +146,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     settings: GenerationSettings,
     options: GenerateOptions = {},
   ): Promise<GenerationResult> {
-    const { signal, onToken, conversationId, contextWindow } = options;
+    const { signal, onToken, conversationId, contextWindow, priority } = options;
     if (contextWindow !== undefined && !(Number.isInteger(contextWindow) && contextWindow >= 1)) {
       throw new SlmError('invalid-option', `contextWindow=${contextWindow} must be a whole number of at least 1.`);
     }
@@ -180,7 +180,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     let lastAt = 0;
     let count = 0;
     let text = '';
-    const { id, result } = client.generate(input, settings, { conversationId: conversation, contextWindow }, (token, tokenId) => {
+    const { id, result } = client.generate(input, settings, { conversationId: conversation, contextWindow, priority }, (token, tokenId) => {
       lastAt = performance.now();
       if (count === 0) firstAt = lastAt;
       count++;

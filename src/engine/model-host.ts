@@ -374,7 +374,13 @@ export class ModelHost {
     // The ticket is taken now: a release after this point voids this generation's cache.
     const ticket = options.conversationId === undefined ? 0 : this.conversations.ticket(options.conversationId);
     return new Promise((resolve, reject) => {
-      this.queue.push({ id, input, settings, options, ticket, sink, stopped: false, resolve, reject });
+      const job: Job = { id, input, settings, options, ticket, sink, stopped: false, resolve, reject };
+      // Interactive jobs (chats) go before every waiting background job (completions, ghost
+      // text); within one priority the order of arrival is kept.
+      const background = (queued: Job) => queued.options.priority === 'background';
+      const before = job.options.priority === 'background' ? -1 : this.queue.findIndex(background);
+      if (before < 0) this.queue.push(job);
+      else this.queue.splice(before, 0, job);
       void this.drain();
     });
   }

@@ -26,6 +26,8 @@ export interface WorkerGenerateOptions {
   conversationId?: string | undefined;
   /** Token budget for prompt + reply; defaults to the model's context length. */
   contextWindow?: number | undefined;
+  /** Queue priority: `interactive` jobs are taken before `background` ones. */
+  priority?: 'interactive' | 'background' | undefined;
 }
 
 /** Questions about the configured model that the worker answers without loading it. */

@@ -191,11 +191,12 @@ export class SlmCompleteElement extends LitElement {
             ],
           }
         : { kind: 'text', prompt };
-    const result = await this.generation.run(input, {
-      maxNewTokens: this.maxNewTokens,
-      temperature: this.temperature,
-      stopSequences: this.stopSequences,
-    });
+    const result = await this.generation.run(
+      input,
+      { maxNewTokens: this.maxNewTokens, temperature: this.temperature, stopSequences: this.stopSequences },
+      // A completion yields to chats waiting for the same model.
+      { priority: 'background' },
+    );
     return result.text;
   }
 
