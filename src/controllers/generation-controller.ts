@@ -9,7 +9,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SlmError, type SlmErrorData } from '../engine/errors.js';
 import { parseContextWindow, parseGenerationSettings, type RawGenerationSettings } from '../engine/options.js';
 import type { GenerationPriority } from '../engine/engine-api.js';
-import type { GenerationInput, GenerationResult } from '../engine/types.js';
+import { emptyResult, type GenerationInput, type GenerationResult } from '../engine/types.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
 import { SlmResponseEvent, type SlmResponseDetail } from '../events/slm-response.js';
 import { SlmTokenEvent } from '../events/slm-token.js';
@@ -126,17 +126,7 @@ export class GenerationController implements ReactiveController {
       // Configuration and load failures were already announced by the provider (its engine is in
       // `error`); anything else is this element's to report.
       if (this.engines.engine?.status !== 'error') this.host.dispatchEvent(new SlmErrorEvent(error.toJSON()));
-      detail = {
-        text: runText,
-        reason: 'error',
-        tokens: 0,
-        ttftMs: 0,
-        tokensPerSecond: 0,
-        promptTokens: 0,
-        cachedTokens: 0,
-        droppedMessages: 0,
-        error: error.toJSON(),
-      };
+      detail = { ...emptyResult('error', runText), error: error.toJSON() };
     }
     if (this.abort === abort) {
       this.abort = undefined;

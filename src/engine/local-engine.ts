@@ -9,6 +9,7 @@ import { SlmError, type SlmErrorData } from './errors.js';
 import { ortWasmPaths } from './ort-assets.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from './protocol.js';
 import { WorkerClient } from './worker-client.js';
+import { emptyResult } from './types.js';
 import type {
   EngineConfig,
   EngineStatus,
@@ -164,17 +165,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     // Time to first token counts from here: a first-visit download is reported by `loadMs`.
     const requested = performance.now();
     const client = this.client!;
-    const stopped = (): GenerationResult => ({
-      text: '',
-      reason: 'stopped',
-      tokens: 0,
-      ttftMs: 0,
-      tokensPerSecond: 0,
-      promptTokens: 0,
-      cachedTokens: 0,
-      droppedMessages: 0,
-    });
-    if (signal?.aborted) return stopped();
+    if (signal?.aborted) return emptyResult('stopped');
 
     let firstAt = 0;
     let lastAt = 0;

@@ -133,3 +133,11 @@ export interface ReadyInfo {
   /** Time from the load request to a usable model, in milliseconds. */
   loadMs: number;
 }
+
+/**
+ * The result of a generation that produced nothing: stopped before it ran, or failed. Timing and
+ * token counts are zero; `text` is whatever was shown so far.
+ */
+export function emptyResult(reason: FinishReason, text = ''): GenerationResult {
+  return { text, reason, tokens: 0, ttftMs: 0, tokensPerSecond: 0, promptTokens: 0, cachedTokens: 0, droppedMessages: 0 };
+}
