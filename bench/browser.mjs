@@ -1,0 +1,119 @@
+/**
+ * Runner-side browser plumbing: launching Debian's Chromium through playwright-core (never a
+ * downloaded browser), opening bench pages, and what can only be measured from outside a page:
+ * DevTools metrics (main-thread task time), JS heaps of the page and its workers, process memory.
+ */
+import { readFile } from 'node:fs/promises';
+import { chromium } from 'playwright-core';
+
+/** Chromium flags: WebGPU exposed (SwiftShader where there is no GPU), no background network. */
+const ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Launches Chromium (`CHROMIUM_PATH`, default `/usr/bin/chromium`). */
+export async function launchBrowser(extraArgs = []) {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const browser = await chromium.launch({ executablePath, headless: true, args: [...ARGS, ...extraArgs] });
+  return browser;
+}
+
+/**
+ * Opens the bench page in a fresh browser context (empty Cache Storage and HTTP cache), or in
+ * `context` (a second visit), with a DevTools session on the page and `Performance` metrics
+ * enabled. Page errors are printed. `isolated` serves the page cross-origin isolated (finer
+ * timers; never for pages that run a model, see server.mjs).
+ */
+export async function openBenchPage(browser, origin, context = undefined, { isolated = false } = {}) {
+  context ??= await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`  [page error] ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/favicon|status of 404/.test(message.text())) console.error(`  [console] ${message.text()}`);
+  });
+  await page.goto(`${origin}/bench/pages/bench.html${isolated ? '?isolated' : ''}`);
+  await page.waitForFunction(() => Boolean(window.bench && customElements.get('slm-chat')));
+  const cdp = await context.newCDPSession(page);
+  // Wall-clock task durations (the default `timeTicks`): how long the main thread was taken.
+  await cdp.send('Performance.enable');
+  return { context, page, cdp };
+}
+
+/** Named DevTools `Performance.getMetrics` values of the page (`TaskDuration` is main-thread seconds). */
+export async function metrics(cdp) {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map(({ name, value }) => [name, value]));
+}
+
+/**
+ * Memory after a full garbage collection: the page's JS heap, each dedicated worker's JS heap
+ * plus its ArrayBuffer backing stores, the worker count, and the resident memory of the page's
+ * renderer process (the largest renderer: the bench opens one page at a time), which includes
+ * the workers' WebAssembly memory where the model weights live.
+ */
+export async function memory(browser, cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const main = await cdp.send('Runtime.getHeapUsage');
+  const session = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = await session.send('Target.getTargets');
+    const workers = targetInfos.filter((target) => target.type === 'worker');
+    let workerHeap = 0;
+    let workerBuffers = 0;
+    // Non-flat sessions: playwright's CDPSession cannot address flat child sessions directly.
+    const pending = new Map();
+    let nextId = 1;
+    session.on('Target.receivedMessageFromTarget', ({ message }) => {
+      const reply = JSON.parse(message);
+      pending.get(reply.id)?.(reply.result ?? {});
+    });
+    for (const worker of workers) {
+      const { sessionId } = await session.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
+      const call = (method) =>
+        new Promise((resolve) => {
+          const id = nextId++;
+          pending.set(id, resolve);
+          void session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) });
+        });
+      await call('HeapProfiler.collectGarbage');
+      const usage = await call('Runtime.getHeapUsage');
+      workerHeap += usage.usedSize ?? 0;
+      workerBuffers += usage.backingStorageSize ?? 0;
+      await session.send('Target.detachFromTarget', { sessionId });
+    }
+    // Resident memory moves by hundreds of MB right after a collection (the allocator returns
+    // pages lazily): the median of a few samples.
+    const samples = [];
+    for (let i = 0; i < 5; i++) {
+      if (i) await new Promise((resolve) => setTimeout(resolve, 300));
+      const { processInfo } = await session.send('SystemInfo.getProcessInfo');
+      let largest = 0;
+      for (const process of processInfo.filter((p) => p.type === 'renderer')) {
+        const status = await readFile(`/proc/${process.id}/status`, 'utf8').catch(() => '');
+        largest = Math.max(largest, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+      }
+      samples.push(largest);
+    }
+    const rendererRss = samples.sort((a, b) => a - b)[samples.length >> 1];
+    return {
+      workers: workers.length,
+      mainHeapBytes: main.usedSize,
+      mainBuffersBytes: main.backingStorageSize ?? 0,
+      workerHeapBytes: workerHeap,
+      workerBuffersBytes: workerBuffers,
+      rendererRssBytes: rendererRss || null,
+    };
+  } finally {
+    await session.detach().catch(() => {});
+  }
+}
+
+/** Chromium's version string. */
+export function browserVersion(browser) {
+  return browser.version();
+}
