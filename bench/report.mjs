@@ -219,7 +219,7 @@ export async function writeResultsMarkdown(r, path) {
       x.at4000.mainThreadMsPerToken,
       x.mainThreadRatio,
     ];
-    out.push('Milliseconds per token; "sync" is update + style/layout (script + layout in brackets), medians over 100 tokens; "main thread" is main-thread CPU time per token, everything the frame does included (wall-clock task time in the JSON).');
+    out.push('Milliseconds per token; "sync" is update + style/layout (script + layout in brackets), medians over the 150 tokens of each window (25–175, 925–1,075, 3,925–4,075); "main thread" is main-thread CPU time per token, everything the frame does included (wall-clock task time in the JSON).');
     out.push('');
     out.push(mdTable(['', 'sync @100', 'sync @1,000', 'sync @4,000', 'ratio 4,000/100', 'main thread @100', '@1,000', '@4,000', 'ratio 4,000/100'], [
       row('`<slm-chat>` + scripted engine', s.element),
