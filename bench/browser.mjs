@@ -5,21 +5,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
-/** Chromium flags: WebGPU exposed (SwiftShader where there is no GPU), no background network. */
-const ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** Launches Chromium (`CHROMIUM_PATH`, default `/usr/bin/chromium`). */
 export async function launchBrowser(extraArgs = []) {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  const browser = await chromium.launch({ executablePath, headless: true, args: [...ARGS, ...extraArgs] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
   return browser;
 }
 

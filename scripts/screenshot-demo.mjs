@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 const outDir = process.argv[2] ?? 'screenshots';
 const port = 8765;
@@ -18,10 +19,7 @@ const server = spawn(process.execPath, ['scripts/serve-demo.mjs'], {
 });
 await new Promise((resolve) => setTimeout(resolve, 800));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update'],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
   for (const colorScheme of ['light', 'dark']) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
