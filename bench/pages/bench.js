@@ -70,14 +70,7 @@ function mountChats({ model, device, count = 1, maxNewTokens = 64, systemPrompt 
   chats.length = 0;
   providers.length = 0;
   provider = providers[addProvider({ model, device, preload })];
-  for (let i = 0; i < count; i++) {
-    const chat = document.createElement('slm-chat');
-    chat.setAttribute('max-new-tokens', String(maxNewTokens));
-    chat.setAttribute('temperature', '0');
-    if (systemPrompt) chat.setAttribute('system-prompt', systemPrompt);
-    provider.append(chat);
-    chats.push(chat);
-  }
+  for (let i = 0; i < count; i++) appendChat({ maxNewTokens, systemPrompt });
   return chats.length;
 }
 
@@ -130,14 +123,20 @@ async function chatTurn(index, text) {
   return summarize(t0, times, { detail: figures, replyChars: replyText.length, replyText });
 }
 
-/** Adds a chat to the provider (e.g. with other settings); returns its index. */
-async function addChat({ maxNewTokens = 64, systemPrompt = '' } = {}) {
+/** Appends a greedy chat to the current provider and to `chats`. */
+function appendChat({ maxNewTokens, systemPrompt }) {
   const chat = document.createElement('slm-chat');
   chat.setAttribute('max-new-tokens', String(maxNewTokens));
   chat.setAttribute('temperature', '0');
   if (systemPrompt) chat.setAttribute('system-prompt', systemPrompt);
   provider.append(chat);
   chats.push(chat);
+  return chat;
+}
+
+/** Adds a chat to the provider (e.g. with other settings); returns its index. */
+async function addChat({ maxNewTokens = 64, systemPrompt = '' } = {}) {
+  const chat = appendChat({ maxNewTokens, systemPrompt });
   await chat.updateComplete;
   return chats.length - 1;
 }
