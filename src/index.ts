@@ -11,17 +11,20 @@ export { SlmCompleteElement } from './components/complete/complete-element.js';
 export { engineContext } from './context/engine-context.js';
 export type { SlmEngine, GenerateOptions, EngineEventMap, GenerationPriority } from './engine/engine-api.js';
 export { LocalEngine } from './engine/local-engine.js';
-export { SlmError, type SlmErrorCode, type SlmErrorData } from './engine/errors.js';
+export { SlmError, type SlmErrorCode, type SlmErrorData, type SlmWarningCode, type SlmWarningData } from './engine/errors.js';
 export type {
   ChatMessage,
+  DeviceCapabilities,
   DeviceOption,
   DtypeOption,
   EngineConfig,
+  EngineStats,
   EngineStatus,
   FinishReason,
   GenerationInput,
   GenerationResult,
   GenerationSettings,
+  LoadMode,
   LoadProgress,
   ReadyInfo,
   ResolvedDevice,

@@ -26,6 +26,8 @@ export class FakeEngine extends EventTarget implements SlmEngine {
   error = null;
   progress = null;
   info = null;
+  capabilities = null;
+  loadMode = 'lazy' as const;
   model = 'fake-model';
   readonly calls: FakeCall[] = [];
   readonly released: string[] = [];
@@ -41,7 +43,13 @@ export class FakeEngine extends EventTarget implements SlmEngine {
   async load() {
     this.loads++;
     this.status = 'ready';
-    return { model: this.model, device: 'wasm' as const, dtype: 'q8' as const, loadMs: 1 };
+    return {
+      model: this.model,
+      device: 'wasm' as const,
+      dtype: 'q8' as const,
+      loadMs: 1,
+      capabilities: { webgpu: false, fallbackAdapter: false, shaderF16: false },
+    };
   }
 
   async generate(input: GenerationInput, settings: GenerationSettings, options: GenerateOptions = {}): Promise<GenerationResult> {
@@ -72,6 +80,15 @@ export class FakeEngine extends EventTarget implements SlmEngine {
 
   releaseConversation(id: string) {
     this.released.push(id);
+  }
+
+  async clearCache() {
+    this.cached = false;
+    return 0;
+  }
+
+  async stats() {
+    return { conversations: 0, cacheBytes: 0, queued: 0, running: false };
   }
 
   async isCached() {

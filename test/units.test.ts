@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { IncrementalDecoder } from '../dist/engine/incremental-decoder.js';
 import { chooseDtype, weightsFile } from '../dist/engine/dtype-choice.js';
-import { classifyLoadError, SlmError } from '../dist/engine/errors.js';
+import { classifyLoadError, classifyRunError, SlmError } from '../dist/engine/errors.js';
+import { deviceLadder } from '../dist/engine/model-files.js';
 import { parseEngineConfig, parseGenerationSettings } from '../dist/engine/options.js';
 
 describe('IncrementalDecoder', () => {
@@ -126,7 +127,8 @@ describe('classifyLoadError', () => {
     expect(
       classifyLoadError(new Error('Could not locate file: "http://x/m/onnx/model_q4.onnx".'), 'm').code,
     ).to.equal('model-file-missing');
-    expect(classifyLoadError(new Error('protobuf parsing failed'), 'm').code).to.equal('load-failed');
+    expect(classifyLoadError(new Error('protobuf parsing failed'), 'm').code).to.equal('model-invalid');
+    expect(classifyLoadError(new Error('Unsupported model type: x'), 'm').code).to.equal('load-failed');
     const original = new SlmError('webgpu-unavailable', 'no adapter');
     expect(classifyLoadError(original, 'm')).to.equal(original);
   });
@@ -147,5 +149,64 @@ describe('slm-* events', () => {
     expect(seen.map((event) => event.type)).to.deep.equal(['slm-token', 'slm-error']);
     expect((seen[0] as InstanceType<typeof SlmTokenEvent>).detail).to.deep.equal({ token: 'a', tokenId: 97, text: 'a' });
     expect(seen.every((event) => event.bubbles && event.composed)).to.equal(true);
+  });
+});
+
+describe('error classification', () => {
+  // Messages as transformers.js, ONNX Runtime, WebGPU and fetch really word them.
+  const load: [unknown, string][] = [
+    [new TypeError('Failed to fetch'), 'network-error'],
+    [new TypeError('NetworkError when attempting to fetch resource.'), 'network-error'],
+    [new Error('Could not locate file: "http://x/m/config.json".'), 'model-not-found'],
+    [new Error('Could not locate file: "http://x/m/onnx/model_q4.onnx".'), 'model-file-missing'],
+    [new SyntaxError('Unexpected end of JSON input'), 'model-invalid'],
+    [new Error("Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to load model because protobuf parsing failed."), 'model-invalid'],
+    [new RangeError('Array buffer allocation failed'), 'out-of-memory'],
+    [new Error('WebAssembly.Memory.grow(): Maximum memory size exceeded'), 'out-of-memory'],
+    [new Error('Aborted(OOM)'), 'out-of-memory'],
+    [new Error('Unsupported model type: mamba9'), 'load-failed'],
+  ];
+  for (const [error, code] of load) {
+    it(`load: "${(error as Error).message}" → ${code}`, () => {
+      const classified = classifyLoadError(error, 'm');
+      expect(classified.code).to.equal(code);
+      expect(classified.message).to.contain('"m"');
+    });
+  }
+
+  const run: [unknown, string][] = [
+    [new Error('Device was lost: The GPU device was destroyed'), 'device-lost'],
+    [new Error("Failed to execute 'mapAsync' on 'GPUBuffer': GPUDevice lost"), 'device-lost'],
+    [new Error('failed to allocate a buffer of size 4294967296'), 'out-of-memory'],
+    [new Error('std::bad_alloc'), 'out-of-memory'],
+    [new Error('Non-zero status code returned while running MatMul node'), 'generation-failed'],
+  ];
+  for (const [error, code] of run) {
+    it(`run: "${(error as Error).message}" → ${code}`, () => {
+      expect(classifyRunError(error).code).to.equal(code);
+    });
+  }
+});
+
+describe('the device ladder', () => {
+  const base = { model: 'm', dtype: 'auto' as const, wasmPaths: { mjs: '', wasm: '' } };
+  const gpu = { webgpu: true, fallbackAdapter: false, shaderF16: true };
+  const software = { webgpu: true, fallbackAdapter: true, shaderF16: false };
+  const none = { webgpu: false, fallbackAdapter: false, shaderF16: false };
+
+  it('auto: a hardware adapter first, then WebAssembly; never a software adapter', () => {
+    expect(deviceLadder({ ...base, device: 'auto' }, gpu)).to.deep.equal(['webgpu', 'wasm']);
+    expect(deviceLadder({ ...base, device: 'auto' }, software)).to.deep.equal(['wasm']);
+    expect(deviceLadder({ ...base, device: 'auto' }, none)).to.deep.equal(['wasm']);
+  });
+
+  it('webgpu: any adapter, WebAssembly as the fallback; no adapter is an error', () => {
+    expect(deviceLadder({ ...base, device: 'webgpu' }, software)).to.deep.equal(['webgpu', 'wasm']);
+    expect(() => deviceLadder({ ...base, device: 'webgpu' }, none)).to.throw(/no WebGPU adapter/);
+  });
+
+  it('wasm, or a forced fallback, is WebAssembly only', () => {
+    expect(deviceLadder({ ...base, device: 'wasm' }, gpu)).to.deep.equal(['wasm']);
+    expect(deviceLadder({ ...base, device: 'auto', forceWasm: 'failed' }, gpu)).to.deep.equal(['wasm']);
   });
 });

@@ -9,7 +9,9 @@ const MAX = 12;
 describe('WebGPU (SwiftShader)', () => {
   failOnLitDevWarnings();
 
-  it('device="auto" picks WebGPU when an adapter exists, and streams the same greedy text as wasm', async () => {
+  // SwiftShader is a fallback (software) adapter, which device="auto" skips (faults.test.ts checks
+  // that): device="webgpu" takes any adapter.
+  it('device="webgpu" runs on the adapter and streams the same greedy text as wasm', async () => {
     const adapter = await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter();
     expect(adapter, 'the test browser exposes a WebGPU adapter').to.not.equal(null);
     expect(adapter).to.not.equal(undefined);
@@ -17,7 +19,7 @@ describe('WebGPU (SwiftShader)', () => {
     const expectedChat = await referenceGeneration([{ role: 'user', content: 'Hello GPU' }], MAX);
     const expectedText = await referenceGeneration('The sky is', MAX);
     const root = await fixture<SlmProviderElement>(html`
-      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="auto">
+      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="webgpu">
         <slm-chat max-new-tokens=${MAX} temperature="0"></slm-chat>
         <slm-complete prompt="The sky is" max-new-tokens=${MAX} temperature="0"></slm-complete>
       </slm-provider>
@@ -26,6 +28,8 @@ describe('WebGPU (SwiftShader)', () => {
     const reply = await root.querySelector('slm-chat')!.send('Hello GPU');
     const { detail } = await ready;
     expect(detail.device).to.equal('webgpu');
+    expect(detail.capabilities).to.include({ webgpu: true });
+    expect(detail.fallbackReason).to.equal(undefined);
     expect(reply).to.equal(expectedChat.text);
     expect(await root.querySelector('slm-complete')!.complete()).to.equal(expectedText.text);
   });

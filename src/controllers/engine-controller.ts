@@ -5,7 +5,7 @@
  * The engine is the one of the nearest `<slm-provider>`. An element without a provider that has
  * its own `model` attribute (plus optional `device`, `dtype`, `model-base-url`, `wasm-base-url`)
  * uses a page-wide engine shared by every element with the same configuration; it then reports
- * `slm-progress`, `slm-ready` and `slm-error` itself, as a provider would.
+ * `slm-progress`, `slm-ready`, `slm-warning` and `slm-error` itself, as a provider would.
  */
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -17,10 +17,12 @@ import type { LoadProgress, ReadyInfo } from '../engine/types.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
 import { SlmProgressEvent } from '../events/slm-progress.js';
 import { SlmReadyEvent } from '../events/slm-ready.js';
+import { SlmWarningEvent } from '../events/slm-warning.js';
+import type { SlmWarningData } from '../engine/errors.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-const ENGINE_EVENTS = ['status-change', 'progress', 'ready'] as const;
+const ENGINE_EVENTS = ['status-change', 'progress', 'ready', 'warning'] as const;
 
 /** Attributes that configure a page-wide engine when there is no provider. */
 const ENGINE_ATTRIBUTES = ['model', 'device', 'dtype', 'model-base-url', 'wasm-base-url'];
@@ -42,6 +44,7 @@ export class EngineController implements ReactiveController {
     const { detail } = event as CustomEvent;
     if (event.type === 'progress') this.host.dispatchEvent(new SlmProgressEvent(detail as LoadProgress));
     else if (event.type === 'ready') this.host.dispatchEvent(new SlmReadyEvent(detail as ReadyInfo));
+    else if (event.type === 'warning') this.host.dispatchEvent(new SlmWarningEvent(detail as SlmWarningData));
     else if (detail?.error) this.host.dispatchEvent(new SlmErrorEvent(detail.error));
   };
 

@@ -17,6 +17,8 @@ import type { EngineController } from './engine-controller.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
+let ownerCount = 0;
+
 /** Per-run options of `GenerationController.run`. */
 export interface RunOptions {
   /** The host's conversation (cache slot in the engine); omitted for one-off generations. */
@@ -41,6 +43,10 @@ export class GenerationController implements ReactiveController {
   error: SlmErrorData | null = null;
   /** The last finished generation's figures. */
   result: SlmResponseDetail | null = null;
+  /** While `waiting`: how many generations for the same model run or wait before this one. */
+  ahead = 0;
+  /** This controller's requests supersede each other in the engine's queue. */
+  private readonly owner = `slm-${++ownerCount}`;
   private abort: AbortController | undefined;
   /** The latest run, to wait for after a stop. */
   private current: Promise<SlmResponseDetail> | undefined;
@@ -85,6 +91,7 @@ export class GenerationController implements ReactiveController {
     this.error = null;
     this.result = null;
     this.phase = 'waiting';
+    this.ahead = 0;
     this.host.requestUpdate();
 
     let detail: SlmResponseDetail;
@@ -107,6 +114,12 @@ export class GenerationController implements ReactiveController {
         ...(conversationId ? { conversationId } : {}),
         ...(contextWindow.value ? { contextWindow: contextWindow.value } : {}),
         ...(priority ? { priority } : {}),
+        owner: this.owner,
+        onQueue: (ahead) => {
+          if (this.abort !== abort) return;
+          this.ahead = ahead;
+          this.host.requestUpdate();
+        },
         onToken: (update) => {
           runText = update.text;
           if (this.abort !== abort) return;
@@ -154,6 +167,7 @@ export class GenerationController implements ReactiveController {
     this.error = null;
     this.result = null;
     this.phase = 'idle';
+    this.ahead = 0;
     this.host.requestUpdate();
   }
 

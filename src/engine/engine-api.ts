@@ -2,10 +2,13 @@
  * The capabilities an engine offers to elements. `<slm-provider>` shares one object implementing
  * this through `@lit/context`; elements program against this interface only.
  */
-import type { SlmErrorData } from './errors.js';
+import type { SlmErrorData, SlmWarningData } from './errors.js';
 import type {
+  DeviceCapabilities,
+  EngineStats,
   EngineStatus,
   GenerationInput,
+  LoadMode,
   GenerationResult,
   GenerationSettings,
   LoadProgress,
@@ -43,6 +46,17 @@ export interface GenerateOptions {
    * ghost text) when both wait for the model; a running generation is never interrupted.
    */
   priority?: GenerationPriority;
+  /**
+   * Who asks (e.g. one element). A new request with the same owner supersedes the owner's
+   * previous one: dropped if queued, ended at its next token if running (it resolves with
+   * `reason: "stopped"`).
+   */
+  owner?: string;
+  /**
+   * Called while the request waits for the model with how many generations run or wait before
+   * it, and with `0` when it starts. Not called for a request that never waits.
+   */
+  onQueue?: (ahead: number) => void;
 }
 
 /** Queue priority of a generation. */
@@ -56,6 +70,8 @@ export interface EngineEventMap {
   progress: CustomEvent<LoadProgress>;
   /** The model is loaded and usable. */
   ready: CustomEvent<ReadyInfo>;
+  /** Something went wrong but the model works (fallback to WebAssembly, repaired cache, ...). */
+  warning: CustomEvent<SlmWarningData>;
 }
 
 /** A shared model: load it once, generate from it from many elements. */
@@ -70,6 +86,10 @@ export interface SlmEngine extends EventTarget {
   readonly info: ReadyInfo | null;
   /** The configured model id (empty when none). */
   readonly model: string;
+  /** When the model loads: `lazy`, `eager` or `manual` (only on an explicit `load()`). */
+  readonly loadMode: LoadMode;
+  /** The WebGPU probe of the last load (`null` before one). */
+  readonly capabilities: DeviceCapabilities | null;
   /** Loads the model if needed. Resolves when ready; rejects with an `SlmError`. */
   load(): Promise<ReadyInfo>;
   /**
@@ -95,6 +115,10 @@ export interface SlmEngine extends EventTarget {
    * model. Rejects with an `SlmError` as a load would.
    */
   downloadSize(): Promise<number | null>;
+  /** Deletes every cached file of the model; resolves with how many were deleted. */
+  clearCache(): Promise<number>;
+  /** What the engine's worker holds now (conversation caches, queue), for diagnostics. */
+  stats(): Promise<EngineStats>;
 
   addEventListener<K extends keyof EngineEventMap>(
     type: K,

@@ -5,15 +5,18 @@
  * configuration or state are announced as events rather than by replacing the object.
  */
 import type { EngineEventMap, GenerateOptions, SlmEngine } from './engine-api.js';
-import { SlmError, type SlmErrorData } from './errors.js';
+import { LoadFailure, SlmError, type SlmErrorCode, type SlmErrorData } from './errors.js';
 import { ortWasmPaths } from './ort-assets.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from './protocol.js';
 import { WorkerClient } from './worker-client.js';
 import { emptyResult } from './types.js';
 import type {
+  DeviceCapabilities,
   EngineConfig,
+  EngineStats,
   EngineStatus,
   GenerationInput,
+  LoadMode,
   GenerationResult,
   GenerationSettings,
   LoadProgress,
@@ -33,8 +36,19 @@ function sameConfig(a: EngineConfig | undefined, b: EngineConfig | undefined): b
   );
 }
 
+/** Run failures after which a rebuilt engine may succeed (see `LocalEngine.recover`). */
+const RECOVERABLE: ReadonlySet<SlmErrorCode> = new Set(['device-lost', 'generation-failed', 'out-of-memory']);
+
 /** The engine `<slm-provider>` creates: a model in a Web Worker. */
 export class LocalEngine extends EventTarget implements SlmEngine {
+  /**
+   * `lazy` (default): the first request loads the model. `eager`: the owner calls `load()` at
+   * once. `manual`: only `load()` does; until then requests fail with `not-loaded` (for pages
+   * that ask the visitor before downloading anything).
+   */
+  loadMode: LoadMode = 'lazy';
+  /** Ask the browser to keep Cache Storage from eviction (`navigator.storage.persist()`) before loading. */
+  persistStorage = false;
   private config: EngineConfig | undefined;
   private configError: SlmError | undefined;
   private client: WorkerClient | undefined;
@@ -48,6 +62,14 @@ export class LocalEngine extends EventTarget implements SlmEngine {
    * worker before their request does, so they must not bring the released cache's successor back.
    */
   private readonly waiting = new Set<{ conversationId: string; released: boolean }>();
+  /** Per owner, the way to stop its current request (a new request of the owner supersedes it). */
+  private readonly owners = new Map<string, () => void>();
+  /** Why the engine skips WebGPU from now on (a first run there failed), for this configuration. */
+  private forceWasm: string | undefined;
+  /** No generation has succeeded since the model loaded (a failure then may mean the device cannot run it). */
+  private firstRun = true;
+  /** The error a worker ended for a rebuild rejects its pending requests with: they are run again. */
+  private readonly rebuilding = new SlmError('device-lost', 'The engine is being rebuilt.');
 
   constructor(private readonly createClient: WorkerClientFactory = () => new WorkerClient()) {
     super();
@@ -68,6 +90,10 @@ export class LocalEngine extends EventTarget implements SlmEngine {
   get model(): string {
     return this.config?.model ?? '';
   }
+  /** What the worker found out about WebGPU on this device, once a load has probed it. */
+  get capabilities(): DeviceCapabilities | null {
+    return this._info?.capabilities ?? null;
+  }
 
   /**
    * Sets what to load. A different configuration unloads the current model (its worker ends);
@@ -86,6 +112,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     this.unload();
     this.config = config;
     this.configError = undefined;
+    this.forceWasm = undefined;
     this.setStatus('idle', null);
   }
 
@@ -99,24 +126,16 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     if (this.loading) return this.loading;
 
     const started = performance.now();
-    // A worker started earlier for `isCached()` / `downloadSize()` is reused.
-    const client = this.ensureClient();
     this._progress = null;
     this.setStatus('loading', null);
-    const loading = client
-      .load(
-        this.workerConfig(config),
-        (progress) => {
-          if (this.loading !== loading) return;
-          this._progress = progress;
-          this.emit('progress', progress);
-        },
-      )
+    const loading: Promise<ReadyInfo> = this.requestPersistence()
+      .then(() => this.loadWithRecovery(config, () => this.loading === loading))
       .then(
         (info) => {
           const ready: ReadyInfo = { ...info, loadMs: Math.round(performance.now() - started) };
           if (this.loading === loading) {
             this._info = ready;
+            this.firstRun = true;
             this.setStatus('ready', null);
             this.emit('ready', ready);
           }
@@ -136,6 +155,54 @@ export class LocalEngine extends EventTarget implements SlmEngine {
   }
 
   /**
+   * Loads in the worker. A failure a new worker may get past is tried again there, once each:
+   * `repair` (a file did not parse while the model had files in Cache Storage: they are deleted
+   * and downloaded again; `cache-repaired` warning) and `fallback` (WebGPU failed: WebAssembly
+   * next; `device-fallback` warning). `current()` turns false when the load was abandoned.
+   */
+  private async loadWithRecovery(config: EngineConfig, current: () => boolean): Promise<Omit<ReadyInfo, 'loadMs'>> {
+    let repair = false;
+    let repaired = false;
+    for (;;) {
+      // A worker started earlier for `isCached()` / `downloadSize()` is reused.
+      const client = this.ensureClient();
+      try {
+        const info = await client.load(this.workerConfig(config, repair), {
+          onProgress: (progress) => {
+            if (!current()) return;
+            this._progress = progress;
+            this.emit('progress', progress);
+          },
+          onWarning: (warning) => {
+            if (current()) this.emit('warning', warning);
+          },
+        });
+        if (repair && current()) {
+          this.emit('warning', {
+            code: 'cache-repaired',
+            message: `A damaged copy of model "${config.model}" in this browser's cache was deleted and downloaded again.`,
+          });
+        }
+        return info;
+      } catch (error) {
+        if (!current() || !(error instanceof LoadFailure)) throw error;
+        if (error.recover === 'repair' && !repaired) {
+          repair = repaired = true;
+        } else if (error.recover === 'fallback' && !this.forceWasm) {
+          repair = false;
+          this.forceWasm = `WebGPU could not load the model (${error.message})`;
+          this.emit('warning', { code: 'device-fallback', message: `${this.forceWasm}. It runs on WebAssembly instead.` });
+        } else {
+          throw new SlmError(error.code, error.message);
+        }
+        // The next attempt needs a fresh worker (see `ModelHost.load`).
+        this.client = undefined;
+        client.terminate(new SlmError('aborted', 'The load is being retried in a new worker.'));
+      }
+    }
+  }
+
+  /**
    * Generates from the model, loading it first if needed. With `conversationId`, the worker
    * reuses (and then keeps) that conversation's KV cache; `contextWindow` bounds prompt + reply
    * (default: the model's `max_position_embeddings`), leaving out the oldest messages of a chat
@@ -147,16 +214,89 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     settings: GenerationSettings,
     options: GenerateOptions = {},
   ): Promise<GenerationResult> {
-    const { signal, onToken, conversationId, contextWindow, priority } = options;
+    const { contextWindow, owner } = options;
     if (contextWindow !== undefined && !(Number.isInteger(contextWindow) && contextWindow >= 1)) {
       throw new SlmError('invalid-option', `contextWindow=${contextWindow} must be a whole number of at least 1.`);
     }
+    // A new request of the same owner supersedes its previous one (dropped if queued, ended at
+    // its next token if running). The signal combines the caller's with the supersession.
+    const superseded = new AbortController();
+    if (owner !== undefined) {
+      this.owners.get(owner)?.();
+      this.owners.set(owner, () => superseded.abort());
+    }
+    const signal = options.signal ? AbortSignal.any([options.signal, superseded.signal]) : superseded.signal;
+    try {
+      let streamed = false;
+      for (let attempt = 0; ; attempt++) {
+        // The worker the attempt ran on, to tell whether another request already rebuilt it.
+        const ranOn: { client?: WorkerClient } = {};
+        try {
+          return await this.generateOnce(input, settings, { ...options, signal }, ranOn, () => (streamed = true));
+        } catch (error) {
+          // A run that failed before showing anything is run again once, after the engine was
+          // rebuilt (device lost) or moved to WebAssembly (a first run on WebGPU failed).
+          if (!(error instanceof SlmError) || streamed || attempt > 0 || signal.aborted) throw error;
+          if (error === this.rebuilding) continue;
+          if (!ranOn.client || !RECOVERABLE.has(error.code) || !(await this.recover(error, ranOn.client))) throw error;
+        }
+      }
+    } finally {
+      if (owner !== undefined && !superseded.signal.aborted) this.owners.delete(owner);
+    }
+  }
+
+  /**
+   * Rebuilds the engine after a failed run, when that can help: a first run on WebGPU that failed
+   * moves the model to WebAssembly (`device-fallback` warning); a lost GPU device is rebuilt on the
+   * same device (`device-lost` warning). Resolves `false` when nothing can help. Concurrent
+   * failures share one rebuild.
+   */
+  private async recover(error: SlmError, failedOn: WorkerClient): Promise<boolean> {
+    if (this.client !== failedOn) {
+      // Another request already rebuilt (or is rebuilding) the engine.
+      await this.load();
+      return true;
+    }
+    const onWebGpu = this._info?.device === 'webgpu';
+    if (onWebGpu && this.firstRun && this.config?.device !== 'wasm') {
+      this.forceWasm = `WebGPU could not run the model (${error.message})`;
+      this.teardown(this.rebuilding);
+      this.emit('warning', { code: 'device-fallback', message: `${this.forceWasm}. It runs on WebAssembly instead.` });
+    } else if (error.code === 'device-lost') {
+      this.teardown(this.rebuilding);
+      this.emit('warning', { code: 'device-lost', message: `${error.message}. The model was loaded again.` });
+    } else {
+      return false;
+    }
+    this.setStatus('idle', null);
+    await this.load();
+    return true;
+  }
+
+  /** One attempt at a generation on the current worker (loading it first if needed). */
+  private async generateOnce(
+    input: GenerationInput,
+    settings: GenerationSettings,
+    options: GenerateOptions & { signal: AbortSignal },
+    ranOn: { client?: WorkerClient },
+    onStream: () => void,
+  ): Promise<GenerationResult> {
+    const { signal, onToken, onQueue, conversationId, contextWindow, priority } = options;
     const waiter = conversationId === undefined ? undefined : { conversationId, released: false };
     if (waiter) this.waiting.add(waiter);
     try {
       // Once ready, the request is posted synchronously, so it keeps its order with a
       // `releaseConversation()` called right after this call.
-      if (this._status !== 'ready' || !this.client) await this.load();
+      if (this._status !== 'ready' || !this.client) {
+        if (this.loadMode === 'manual' && !this.loading) {
+          throw new SlmError(
+            'not-loaded',
+            'The model has not been loaded: this page loads it with load() (load="manual"), for example after asking you.',
+          );
+        }
+        await this.load();
+      }
     } finally {
       if (waiter) this.waiting.delete(waiter);
     }
@@ -165,23 +305,34 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     // Time to first token counts from here: a first-visit download is reported by `loadMs`.
     const requested = performance.now();
     const client = this.client!;
-    if (signal?.aborted) return emptyResult('stopped');
+    ranOn.client = client;
+    if (signal.aborted) return emptyResult('stopped');
 
     let firstAt = 0;
     let lastAt = 0;
     let count = 0;
     let text = '';
-    const { id, result } = client.generate(input, settings, { conversationId: conversation, contextWindow, priority }, (token, tokenId) => {
-      lastAt = performance.now();
-      if (count === 0) firstAt = lastAt;
-      count++;
-      text += token;
-      onToken?.({ token, tokenId, text });
-    });
+    const { id, result } = client.generate(
+      input,
+      settings,
+      { conversationId: conversation, contextWindow, priority },
+      {
+        onToken: (token, tokenId) => {
+          lastAt = performance.now();
+          if (count === 0) firstAt = lastAt;
+          count++;
+          text += token;
+          onStream();
+          onToken?.({ token, tokenId, text });
+        },
+        onQueue: (ahead) => onQueue?.(ahead),
+      },
+    );
     const abort = () => client.stop(id);
-    signal?.addEventListener('abort', abort, { once: true });
+    signal.addEventListener('abort', abort, { once: true });
     try {
       const done = await result;
+      if (done.reason !== 'stopped' || done.tokens > 0) this.firstRun = false;
       return {
         ...done,
         ttftMs: firstAt ? Math.round((firstAt - requested) * 10) / 10 : 0,
@@ -189,7 +340,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
           count > 1 && lastAt > firstAt ? Math.round(((count - 1) / (lastAt - firstAt)) * 1000 * 10) / 10 : 0,
       };
     } finally {
-      signal?.removeEventListener('abort', abort);
+      signal.removeEventListener('abort', abort);
     }
   }
 
@@ -220,10 +371,49 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     return this.query('download-size');
   }
 
-  /** Ends the worker and forgets the loaded model (the configuration stays). */
+  /**
+   * Deletes every file of the configured model from Cache Storage (all precisions); the next load
+   * downloads them again. A loaded model keeps running. Resolves with the number of files deleted.
+   */
+  clearCache(): Promise<number> {
+    return this.query('clear-cache');
+  }
+
+  /** What the worker holds (conversation caches, queue); all zero without a worker. */
+  async stats(): Promise<EngineStats> {
+    return this.client ? this.client.stats() : { conversations: 0, cacheBytes: 0, queued: 0, running: false };
+  }
+
+  /**
+   * Ends the worker and forgets the loaded model (the configuration stays). A download in
+   * progress is abandoned; pending requests and `load()` reject with `aborted`.
+   */
   unload(): void {
-    this.teardown();
+    this.teardown(new SlmError('aborted', 'The model was unloaded before the request finished.'));
     if (this._status === 'loading' || this._status === 'ready') this.setStatus('idle', null);
+  }
+
+  /**
+   * With `persistStorage`, asks the browser to keep this site's storage (the model's files) from
+   * eviction under storage pressure. Only a page can ask (`StorageManager.persist()` is not
+   * exposed to workers); a refusal is a warning, the model loads anyway.
+   */
+  private async requestPersistence(): Promise<void> {
+    if (!this.persistStorage) return;
+    const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
+    let granted = false;
+    try {
+      granted = storage?.persist ? (await storage.persisted()) || (await storage.persist()) : false;
+    } catch {
+      granted = false;
+    }
+    if (!granted) {
+      this.emit('warning', {
+        code: 'storage-not-persisted',
+        message:
+          'The browser did not grant persistent storage: it may evict the model under storage pressure, and a later visit would download it again.',
+      });
+    }
   }
 
   /** The valid configuration with a model, or throws the reason there is none. */
@@ -237,13 +427,15 @@ export class LocalEngine extends EventTarget implements SlmEngine {
   }
 
   /** The configuration as the worker receives it. */
-  private workerConfig(config: EngineConfig): WorkerLoadConfig {
+  private workerConfig(config: EngineConfig, repair = false): WorkerLoadConfig {
     return {
       model: config.model,
       device: config.device,
       dtype: config.dtype,
       modelBaseUrl: config.modelBaseUrl,
       wasmPaths: ortWasmPaths(config.wasmBaseUrl),
+      forceWasm: this.forceWasm,
+      repair,
     };
   }
 
@@ -258,13 +450,13 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     return this.ensureClient().query(this.workerConfig(config), query);
   }
 
-  private teardown(): void {
+  private teardown(reason = new SlmError('aborted', 'The model was unloaded.')): void {
     const client = this.client;
     this.client = undefined;
     this.loading = undefined;
     this._info = null;
     this._progress = null;
-    client?.terminate(new SlmError('load-failed', 'The model was unloaded.'));
+    client?.terminate(reason);
   }
 
   private setStatus(status: EngineStatus, error: SlmErrorData | null): void {

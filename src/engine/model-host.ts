@@ -14,9 +14,30 @@ import {
   type CacheLease,
   type TensorData,
 } from './conversation-cache.js';
-import { chooseDtype, weightsFile } from './dtype-choice.js';
-import { SlmError, classifyLoadError } from './errors.js';
+import {
+  SlmError,
+  classifyLoadError,
+  classifyRunError,
+  isParseFailure,
+  LoadFailure,
+  type SlmErrorCode,
+  type SlmWarningData,
+} from './errors.js';
 import { IncrementalDecoder } from './incremental-decoder.js';
+import {
+  bytesToDownload,
+  cacheStatus,
+  checkStorageRoom,
+  clearModelCache,
+  configureEnvironment,
+  deviceLadder,
+  hasCachedFiles,
+  loadWasmBinary,
+  pickDtype,
+  provideWasmBinary,
+  probeDevice,
+  takeCacheWriteFailure,
+} from './model-files.js';
 import { StopSequenceMatcher, cutAtStop } from './stop-sequences.js';
 import type {
   ModelQuery,
@@ -27,6 +48,8 @@ import type {
 } from './protocol.js';
 import type {
   ChatMessage,
+  DeviceCapabilities,
+  EngineStats,
   GenerationInput,
   GenerationSettings,
   LoadProgress,
@@ -44,7 +67,20 @@ type Tensor = InstanceType<Transformers['Tensor']>;
 /** Callbacks through which a generation reports back to the worker's message loop. */
 export interface GenerationSink {
   onToken(token: string, tokenId: number): void;
+  /** The job's place in the queue changed: how many generations run or wait before it. */
+  onQueue(ahead: number): void;
 }
+
+/** What a load reports back. */
+export interface LoadedModel {
+  device: ResolvedDevice;
+  dtype: ResolvedDtype;
+  capabilities: DeviceCapabilities;
+  fallbackReason?: string;
+}
+
+/** Load failures on WebGPU after which WebAssembly is worth a try (the others fail there too). */
+const FALLBACK_CODES: ReadonlySet<SlmErrorCode> = new Set(['load-failed', 'model-invalid', 'out-of-memory', 'device-lost']);
 
 /** A generation waiting for, or holding, the model. */
 interface Job {
@@ -59,16 +95,10 @@ interface Job {
   stopped: boolean;
   /** The running generation's stopping criterion, so `stop()` can interrupt it. */
   interrupt?: { interrupt(): void };
+  /** The queue place last reported to the page (`undefined`: none yet). */
+  ahead?: number;
   resolve(result: WorkerGenerationDone): void;
   reject(error: unknown): void;
-}
-
-/** What the model resolves to for a configuration: `auto` device and dtype made concrete. */
-interface ResolvedTarget {
-  device: ResolvedDevice;
-  dtype: ResolvedDtype;
-  /** The model's `config.json`. */
-  modelConfig: ModelConfig;
 }
 
 /** A progress callback as transformers.js calls it. */
@@ -80,80 +110,6 @@ let transformersModule: Promise<Transformers> | undefined;
 function loadTransformers(): Promise<Transformers> {
   transformersModule ??= import('@huggingface/transformers');
   return transformersModule;
-}
-
-/** Probes WebGPU from inside the worker (WorkerNavigator exposes `gpu` in Chromium). */
-async function probeWebGpu(): Promise<{ available: boolean; shaderF16: boolean }> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) return { available: false, shaderF16: false };
-  try {
-    // requestAdapter() resolves to null when no adapter fits; it can also reject.
-    const adapter = (await gpu.requestAdapter()) as { features?: Set<string> } | null;
-    if (!adapter) return { available: false, shaderF16: false };
-    return { available: true, shaderF16: adapter.features?.has('shader-f16') ?? false };
-  } catch {
-    return { available: false, shaderF16: false };
-  }
-}
-
-/** Points transformers.js at the configured model files and ONNX Runtime binaries. */
-function configureEnvironment(lib: Transformers, config: WorkerLoadConfig): void {
-  const { env } = lib;
-  // Self-hosting: with a base URL, files come from `<base><model>/<file>` and never from the Hub.
-  // The base is used as the *remote host* rather than `localModelPath`: in transformers.js 4.3.1
-  // `get_file_metadata` skips local paths that are full URLs (it tests `isValidUrl(localPath)`),
-  // so `AutoTokenizer` found no tokenizer files and failed on `tokenizer_class` of undefined.
-  // As a remote host the same URLs work, are cached in Cache Storage under their own address,
-  // and any origin can host them.
-  env.allowLocalModels = false;
-  env.allowRemoteModels = true;
-  if (config.modelBaseUrl) {
-    env.remoteHost = config.modelBaseUrl;
-    env.remotePathTemplate = '{model}/';
-  }
-  env.useBrowserCache = true;
-  // Never the public CDN default of transformers.js: our own copy, or the page's choice.
-  const onnxEnv = env.backends.onnx as { wasm?: { wasmPaths?: unknown } };
-  if (onnxEnv.wasm) onnxEnv.wasm.wasmPaths = { ...config.wasmPaths };
-}
-
-/**
- * Resolves `auto` device and dtype exactly as a load does, reading `config.json` on the way (its
- * absence means "no such model", which deserves its own message). Shared by `load` and the
- * cache/size queries so that both talk about the same files. Throws raw library errors; callers
- * classify them with `classifyLoadError`.
- */
-async function resolveTarget(
-  lib: Transformers,
-  config: WorkerLoadConfig,
-  progress_callback?: ProgressCallback,
-): Promise<ResolvedTarget> {
-  let device: ResolvedDevice;
-  let shaderF16 = false;
-  if (config.device === 'wasm') {
-    device = 'wasm';
-  } else {
-    const probe = await probeWebGpu();
-    shaderF16 = probe.shaderF16;
-    if (probe.available) device = 'webgpu';
-    else if (config.device === 'auto') device = 'wasm';
-    else
-      throw new SlmError(
-        'webgpu-unavailable',
-        'device="webgpu" was requested but this browser exposes no WebGPU adapter. Use device="auto" to fall back to WebAssembly.',
-      );
-  }
-  const modelConfig = await lib.AutoConfig.from_pretrained(config.model, progress_callback ? { progress_callback } : {});
-  const exists = async (file: string) => (await lib.ModelRegistry.get_file_metadata(config.model, file)).exists;
-  // Without tokenizer_config.json, transformers.js 4.3.1 fails with "reading 'tokenizer_class'".
-  if (!(await exists('tokenizer_config.json'))) {
-    throw new SlmError('model-file-missing', `Model "${config.model}" has no tokenizer_config.json.`);
-  }
-  const dtype =
-    config.dtype === 'auto'
-      ? await chooseDtype(device, shaderF16, (candidate) => exists(weightsFile(candidate)))
-      : config.dtype;
-  return { device, dtype, modelConfig };
 }
 
 /** Bytes per element of each ONNX tensor type a KV cache may hold. */
@@ -276,17 +232,21 @@ export class ModelHost {
   private readonly conversations = new ConversationCacheStore<KvCache>();
 
   /**
-   * Loads model and tokenizer. Resolves with the device and dtype actually used.
-   * Progress is aggregated over all files into one `LoadProgress`.
+   * Loads model and tokenizer on the first device of the ladder (see `deviceLadder`); with
+   * `config.repair`, after deleting the model's cached files. Progress is aggregated over all
+   * files into one `LoadProgress`.
+   *
+   * A failed load rejects with a `LoadFailure` that says whether another attempt, in a NEW worker,
+   * may succeed: `repair` when a file did not parse and the model had files in Cache Storage (a
+   * damaged copy), `fallback` when WebGPU failed and WebAssembly is next. A new worker, because
+   * ONNX Runtime's WebAssembly instance does not recover from a failed session creation: every
+   * later session in the same worker fails too (seen with 1.25 / transformers.js 4.3.1).
    */
   async load(
     config: WorkerLoadConfig,
     onProgress: (progress: LoadProgress) => void,
-  ): Promise<{ device: ResolvedDevice; dtype: ResolvedDtype }> {
-    const lib = await loadTransformers();
-    this.lib = lib;
-    configureEnvironment(lib, config);
-
+    onWarning: (warning: SlmWarningData) => void,
+  ): Promise<LoadedModel> {
     const files = new Map<string, { loaded: number; total: number }>();
     let lastFile: string | undefined;
     const progress_callback: ProgressCallback = (info) => {
@@ -302,65 +262,135 @@ export class ModelHost {
       onProgress({ loaded, total, progress: total > 0 ? Math.min(1, loaded / total) : 0, file: lastFile });
     };
 
+    let ladder: ResolvedDevice[] = ['wasm'];
+    let cachedBefore = false;
+    let lib: Transformers | undefined;
     try {
-      const { device, dtype, modelConfig } = await resolveTarget(lib, config, progress_callback);
-      this.tokenizer = await lib.AutoTokenizer.from_pretrained(config.model, { progress_callback });
-      const model = await lib.AutoModelForCausalLM.from_pretrained(config.model, {
-        config: modelConfig,
-        device,
-        dtype,
-        progress_callback,
-      });
-      // On the wasm backend a whole generate() can settle through microtasks alone, so a `stop`
-      // message would wait until the reply is complete. Yielding one task before every forward
-      // pass lets it in between tokens (about 0.05 ms per token; see bench).
-      const forward = model.forward.bind(model);
-      model.forward = async (inputs: Parameters<typeof forward>[0]) => {
-        await nextTask();
-        return forward(inputs);
-      };
-      this.model = model;
-      this.contextLength = contextLengthOf(model.config as unknown as Record<string, unknown>);
-      return { device, dtype };
+      lib = await loadTransformers();
+      this.lib = lib;
+      configureEnvironment(lib, config);
+      takeCacheWriteFailure();
+      // Fetched (or read from Cache Storage) while config and tokenizer load; needed by the session.
+      const runtime = loadWasmBinary(config.wasmPaths.wasm);
+      runtime.catch(() => {});
+      const capabilities = await probeDevice();
+      ladder = deviceLadder(config, capabilities);
+      if (config.repair) await clearModelCache(lib, config.model);
+      cachedBefore = await hasCachedFiles(lib, config.model);
+      const device = ladder[0]!;
+      const dtype = await this.loadOn(lib, config, device, capabilities, progress_callback, runtime);
+      const writeFailure = takeCacheWriteFailure();
+      if (writeFailure) {
+        onWarning({
+          code: 'quota-exceeded',
+          message: `The model runs, but this browser refused to store its files (${String(writeFailure)}): the next visit downloads them again.`,
+        });
+      }
+      return { device, dtype, capabilities, ...(config.forceWasm ? { fallbackReason: config.forceWasm } : {}) };
     } catch (error) {
-      throw classifyLoadError(error, config.model);
+      const failure = classifyLoadError(error, config.model);
+      let recover: LoadFailure['recover'];
+      if (lib && isParseFailure(error)) {
+        // A file that does not parse is never kept: a later load (or dtype="auto", which prefers
+        // cached files) would trip over it again.
+        await clearModelCache(lib, config.model).catch(() => 0);
+        if (cachedBefore) recover = 'repair';
+      }
+      if (!recover && ladder[0] === 'webgpu' && ladder.length > 1 && FALLBACK_CODES.has(failure.code)) {
+        recover = 'fallback';
+      }
+      throw new LoadFailure(failure, recover);
     }
   }
 
+  /** Loads on one device and returns the dtype used. */
+  private async loadOn(
+    lib: Transformers,
+    config: WorkerLoadConfig,
+    device: ResolvedDevice,
+    capabilities: DeviceCapabilities,
+    progress_callback: ProgressCallback,
+    runtime: Promise<ArrayBuffer>,
+  ): Promise<ResolvedDtype> {
+    const modelConfig = await this.readConfig(lib, config.model, progress_callback);
+    const dtype =
+      config.dtype === 'auto'
+        ? await pickDtype(lib, config.model, modelConfig, device, capabilities.shaderF16)
+        : config.dtype;
+    if (!(await cacheStatus(lib, config.model, modelConfig, device, dtype)).allCached) {
+      await checkStorageRoom(await bytesToDownload(lib, config.model, modelConfig, device, dtype), config.model);
+    }
+    this.tokenizer = await lib.AutoTokenizer.from_pretrained(config.model, { progress_callback });
+    provideWasmBinary(lib, await runtime);
+    const model = await lib.AutoModelForCausalLM.from_pretrained(config.model, {
+      config: modelConfig,
+      device,
+      dtype,
+      progress_callback,
+    });
+    // On the wasm backend a whole generate() can settle through microtasks alone, so a `stop`
+    // message would wait until the reply is complete. Yielding one task before every forward
+    // pass lets it in between tokens (about 0.05 ms per token; see bench).
+    const forward = model.forward.bind(model);
+    model.forward = async (inputs: Parameters<typeof forward>[0]) => {
+      await nextTask();
+      return forward(inputs);
+    };
+    this.model = model;
+    this.contextLength = contextLengthOf(model.config as unknown as Record<string, unknown>);
+    return dtype;
+  }
+
   /**
-   * Answers a question about the model's files without loading it: whether all are in Cache
-   * Storage, or how many bytes are still to download. Uses the same device and dtype resolution
-   * as `load`, and rejects with the same error classification.
+   * The model's `config.json` (its absence means "no such model", which deserves its own
+   * message), after checking the tokenizer is there: without tokenizer_config.json,
+   * transformers.js 4.3.1 fails with "reading 'tokenizer_class'".
+   */
+  private async readConfig(lib: Transformers, model: string, progress_callback?: ProgressCallback): Promise<ModelConfig> {
+    const modelConfig = await lib.AutoConfig.from_pretrained(model, progress_callback ? { progress_callback } : {});
+    if (!(await lib.ModelRegistry.get_file_metadata(model, 'tokenizer_config.json')).exists) {
+      throw new SlmError('model-file-missing', `Model "${model}" has no tokenizer_config.json.`);
+    }
+    return modelConfig;
+  }
+
+  /**
+   * Answers a question about the model's files without loading it (whether all are in Cache
+   * Storage, or how many bytes are still to download, for the device and dtype a load would pick
+   * first), or deletes them all from Cache Storage. Rejects with the same error classification as
+   * `load`.
    */
   async query<Q extends ModelQuery>(config: WorkerLoadConfig, query: Q): Promise<ModelQueryAnswers[Q]> {
     const lib = await loadTransformers();
     configureEnvironment(lib, config);
     try {
-      const { device, dtype, modelConfig } = await resolveTarget(lib, config);
-      const status = await lib.ModelRegistry.is_cached_files(config.model, { config: modelConfig, device, dtype });
-      if (query === 'is-cached' && status.allCached) return true as ModelQueryAnswers[Q];
-      // Files still to download: their sizes, and whether they exist at all (a load would fail
-      // with `model-file-missing` for absent weights, so the queries do too).
-      let total = 0;
-      let unknown = false;
-      for (const { file, cached } of status.files) {
-        if (cached) continue;
-        const metadata = await lib.ModelRegistry.get_file_metadata(config.model, file);
-        if (!metadata.exists) {
-          // Weights are required; other files in the list (generation_config.json) are optional.
-          if (/\.onnx(_data(_\d+)?)?$/.test(file)) {
-            throw new SlmError('model-file-missing', `Model "${config.model}" is missing a file: "${file}".`);
-          }
-          continue;
-        }
-        if (metadata.size === undefined) unknown = true;
-        else total += metadata.size;
+      if (query === 'clear-cache') return (await clearModelCache(lib, config.model)) as ModelQueryAnswers[Q];
+      const capabilities = await probeDevice();
+      const device = deviceLadder(config, capabilities)[0]!;
+      const modelConfig = await this.readConfig(lib, config.model);
+      const dtype =
+        config.dtype === 'auto'
+          ? await pickDtype(lib, config.model, modelConfig, device, capabilities.shaderF16)
+          : config.dtype;
+      if (query === 'is-cached' && (await cacheStatus(lib, config.model, modelConfig, device, dtype)).allCached) {
+        return true as ModelQueryAnswers[Q];
       }
-      if (query === 'is-cached') return false as ModelQueryAnswers[Q];
-      return (unknown ? null : total) as ModelQueryAnswers[Q];
+      // Also for `is-cached`: absent weights fail with `model-file-missing`, as a load would.
+      const bytes = await bytesToDownload(lib, config.model, modelConfig, device, dtype);
+      return (query === 'is-cached' ? false : bytes) as ModelQueryAnswers[Q];
     } catch (error) {
       throw classifyLoadError(error, config.model);
     }
+  }
+
+  /** What the worker holds now. */
+  stats(): EngineStats {
+    return {
+      conversations: this.conversations.size,
+      cacheBytes: this.conversations.bytes,
+      queued: this.queue.length,
+      running: this.running !== undefined,
+    };
   }
 
   /** Queues a generation; resolves when it has finished (or was stopped). */
@@ -382,6 +412,7 @@ export class ModelHost {
       if (before < 0) this.queue.push(job);
       else this.queue.splice(before, 0, job);
       void this.drain();
+      this.reportQueue();
     });
   }
 
@@ -396,6 +427,7 @@ export class ModelHost {
     if (index >= 0) {
       const [job] = this.queue.splice(index, 1);
       job!.resolve({ ...NOT_RUN });
+      this.reportQueue();
     }
   }
 
@@ -407,11 +439,31 @@ export class ModelHost {
     return this.conversations.release(conversationId);
   }
 
+  /**
+   * Tells every job whose place changed how many generations run or wait before it. A job that
+   * never waited hears nothing; one that waited hears `0` when it starts.
+   */
+  private reportQueue(): void {
+    const running = this.running;
+    if (running && running.ahead !== undefined && running.ahead !== 0) {
+      running.ahead = 0;
+      running.sink.onQueue(0);
+    }
+    const offset = running ? 1 : 0;
+    this.queue.forEach((job, index) => {
+      const ahead = index + offset;
+      if (ahead === 0 || job.ahead === ahead) return;
+      job.ahead = ahead;
+      job.sink.onQueue(ahead);
+    });
+  }
+
   private async drain(): Promise<void> {
     if (this.running) return;
     const job = this.queue.shift();
     if (!job) return;
     this.running = job;
+    this.reportQueue();
     try {
       job.resolve(await this.run(job));
     } catch (error) {
@@ -555,10 +607,9 @@ export class ModelHost {
           stopping_criteria: criteria,
         } as never);
       } catch (error) {
-        throw new SlmError(
-          'generation-failed',
-          `Generation failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        // Device lost, out of memory, or another failure: the page decides whether a rebuilt
+        // engine (or WebAssembly) can help.
+        throw classifyRunError(error);
       }
       if (lease) keep = this.keepable(output, cache);
     } catch (error) {

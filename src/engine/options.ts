@@ -19,6 +19,15 @@ export const DEVICE_OPTIONS: readonly DeviceOption[] = ['auto', 'webgpu', 'wasm'
 /** Allowed `dtype` values, in the order the README lists them. */
 export const DTYPE_OPTIONS: readonly DtypeOption[] = ['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 
+/** Allowed `load` values of `<slm-provider>`. */
+export const LOAD_MODES = ['lazy', 'eager', 'manual'] as const;
+
+/** Validates the `load` attribute. */
+export function parseLoadMode(value: string | null | undefined): Parsed<(typeof LOAD_MODES)[number]> {
+  if (value === null || value === undefined || value.trim() === '') return ok('lazy');
+  return oneOf('load', value, LOAD_MODES);
+}
+
 /** Default number of generated tokens when `max-new-tokens` is not set. */
 export const DEFAULT_MAX_NEW_TOKENS = 256;
 

@@ -5,9 +5,10 @@
  * as they are generated, one message per token (postMessage costs a few microseconds, far below a
  * token's cost), so the page can paint each one. `stop` and `release` get no reply.
  */
-import type { SlmErrorData } from './errors.js';
+import type { LoadRecovery, SlmErrorData, SlmWarningData } from './errors.js';
 import type {
   EngineConfig,
+  EngineStats,
   GenerationInput,
   GenerationSettings,
   LoadProgress,
@@ -18,6 +19,13 @@ import type {
 export interface WorkerLoadConfig extends Omit<EngineConfig, 'wasmBaseUrl'> {
   /** Absolute URLs of ONNX Runtime's factory module and binary. */
   wasmPaths: { mjs: string; wasm: string };
+  /**
+   * Skip WebGPU: set by the page when the first run on WebGPU failed and the engine falls back.
+   * The reason is reported in `ReadyInfo.fallbackReason`.
+   */
+  forceWasm?: string | undefined;
+  /** Delete the model's cached files before loading (a file did not parse in an earlier attempt). */
+  repair?: boolean | undefined;
 }
 
 /** Per-generation options beyond the sampling settings. */
@@ -30,8 +38,11 @@ export interface WorkerGenerateOptions {
   priority?: 'interactive' | 'background' | undefined;
 }
 
-/** Questions about the configured model that the worker answers without loading it. */
-export type ModelQuery = 'is-cached' | 'download-size';
+/**
+ * Questions about the configured model that the worker answers without loading it;
+ * `clear-cache` deletes every file of the model from Cache Storage.
+ */
+export type ModelQuery = 'is-cached' | 'download-size' | 'clear-cache';
 
 /** The answer to each `ModelQuery`. */
 export interface ModelQueryAnswers {
@@ -39,6 +50,8 @@ export interface ModelQueryAnswers {
   'is-cached': boolean;
   /** Bytes of the needed files not yet in Cache Storage; `null` when a size is unknown. */
   'download-size': number | null;
+  /** How many cached files were deleted. */
+  'clear-cache': number;
 }
 
 /** Page → worker. */
@@ -55,7 +68,9 @@ export type WorkerRequest =
   /** Dispose a conversation's KV cache (fire and forget). */
   | { type: 'release'; id: number; conversationId: string }
   /** Answer a `ModelQuery` for `config` without loading the model. */
-  | { type: 'query'; id: number; query: ModelQuery; config: WorkerLoadConfig };
+  | { type: 'query'; id: number; query: ModelQuery; config: WorkerLoadConfig }
+  /** Report `EngineStats`. */
+  | { type: 'stats'; id: number };
 
 /** What the worker reports when a generation finishes; timing is added on the page. */
 export interface WorkerGenerationDone {
@@ -73,8 +88,14 @@ export interface WorkerGenerationDone {
 /** Worker → page. */
 export type WorkerReply =
   | { type: 'progress'; id: number; progress: LoadProgress }
+  /** Something went wrong during a load but the load goes on (fallback, repaired cache, ...). */
+  | { type: 'warning'; id: number; warning: SlmWarningData }
+  /** A queued generation's place: how many generations run or wait before it (0: it runs now). */
+  | { type: 'queue'; id: number; ahead: number }
+  | { type: 'stats'; id: number; stats: EngineStats }
   | { type: 'ready'; id: number; info: Omit<ReadyInfo, 'loadMs'> }
   | { type: 'token'; id: number; token: string; tokenId: number }
   | { type: 'done'; id: number; result: WorkerGenerationDone }
   | { type: 'answer'; id: number; value: ModelQueryAnswers[ModelQuery] }
-  | { type: 'error'; id: number; error: SlmErrorData };
+  /** A request failed; for a load, `recover` tells whether a new worker may succeed. */
+  | { type: 'error'; id: number; error: SlmErrorData; recover?: LoadRecovery | undefined };

@@ -21,6 +21,12 @@ export type DtypeOption = 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 /** A concrete precision, once `auto` has been resolved. */
 export type ResolvedDtype = Exclude<DtypeOption, 'auto'>;
 
+/**
+ * How a model comes to be loaded: `lazy` (the first request loads it), `eager` (at once), or
+ * `manual` (only an explicit `load()`; until then requests fail with `not-loaded`).
+ */
+export type LoadMode = 'lazy' | 'eager' | 'manual';
+
 /** Lifecycle of a model in an engine. */
 export type EngineStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -125,13 +131,44 @@ export interface LoadProgress {
   file?: string;
 }
 
+/** What the model worker found out about this device's WebGPU support. */
+export interface DeviceCapabilities {
+  /** `navigator.gpu.requestAdapter()` returned an adapter. */
+  webgpu: boolean;
+  /**
+   * The adapter is a fallback (software) adapter such as SwiftShader. `device="auto"` does not use
+   * one: on the CPU, WebAssembly is faster. `device="webgpu"` does.
+   */
+  fallbackAdapter: boolean;
+  /** The adapter offers `shader-f16`, which fp16 and q4f16 weights need on WebGPU. */
+  shaderF16: boolean;
+}
+
 /** What a successful load reports. */
 export interface ReadyInfo {
   model: string;
+  /** The device the model runs on (after any fallback). */
   device: ResolvedDevice;
+  /** The weight precision loaded. */
   dtype: ResolvedDtype;
   /** Time from the load request to a usable model, in milliseconds. */
   loadMs: number;
+  /** The WebGPU probe behind the choice of `device`. */
+  capabilities: DeviceCapabilities;
+  /** Why the model runs on a lower rung than the first choice (WebGPU failed), otherwise absent. */
+  fallbackReason?: string;
+}
+
+/** What the worker holds, for diagnostics and leak tests (`SlmEngine.stats()`). */
+export interface EngineStats {
+  /** Conversations with a KV cache kept between turns. */
+  conversations: number;
+  /** Bytes held by those caches. */
+  cacheBytes: number;
+  /** Generations waiting for the model. */
+  queued: number;
+  /** Whether a generation runs now. */
+  running: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@
  *
  * Knows nothing about elements or about which model is loaded; `LocalEngine` builds on it.
  */
-import { SlmError } from './errors.js';
+import { LoadFailure, SlmError, type SlmWarningData } from './errors.js';
 import type {
   ModelQuery,
   ModelQueryAnswers,
@@ -13,19 +13,35 @@ import type {
   WorkerReply,
   WorkerRequest,
 } from './protocol.js';
-import type { GenerationInput, GenerationSettings, LoadProgress, ReadyInfo } from './types.js';
+import type { EngineStats, GenerationInput, GenerationSettings, LoadProgress, ReadyInfo } from './types.js';
 
-type PendingLoad = {
+/** Callbacks of a load in progress. */
+export interface LoadListener {
+  onProgress(progress: LoadProgress): void;
+  onWarning(warning: SlmWarningData): void;
+}
+
+/** Callbacks of a generation in progress. */
+export interface GenerationListener {
+  onToken(token: string, tokenId: number): void;
+  /** How many generations run or wait before this one (reported only when it has to wait; 0 once it starts). */
+  onQueue(ahead: number): void;
+}
+
+type PendingLoad = LoadListener & {
   kind: 'load';
   resolve(info: Omit<ReadyInfo, 'loadMs'>): void;
   reject(error: SlmError): void;
-  onProgress(progress: LoadProgress): void;
 };
-type PendingGeneration = {
+type PendingGeneration = GenerationListener & {
   kind: 'generate';
   resolve(result: WorkerGenerationDone): void;
   reject(error: SlmError): void;
-  onToken(token: string, tokenId: number): void;
+};
+type PendingStats = {
+  kind: 'stats';
+  resolve(stats: EngineStats): void;
+  reject(error: SlmError): void;
 };
 type PendingQuery = {
   kind: 'query';
@@ -50,7 +66,7 @@ export function startModelWorker(): Worker {
 /** Request/reply plumbing over one worker. */
 export class WorkerClient {
   private nextId = 1;
-  private readonly pending = new Map<number, PendingLoad | PendingGeneration | PendingQuery>();
+  private readonly pending = new Map<number, PendingLoad | PendingGeneration | PendingQuery | PendingStats>();
   private failure: SlmError | undefined;
 
   constructor(private readonly worker: Worker = startModelWorker()) {
@@ -64,11 +80,19 @@ export class WorkerClient {
     });
   }
 
-  /** Loads a model in the worker; progress arrives through `onProgress`. */
-  load(config: WorkerLoadConfig, onProgress: (progress: LoadProgress) => void): Promise<Omit<ReadyInfo, 'loadMs'>> {
+  /** Loads a model in the worker; progress and warnings arrive through `listener`. */
+  load(config: WorkerLoadConfig, listener: LoadListener): Promise<Omit<ReadyInfo, 'loadMs'>> {
     return new Promise((resolve, reject) => {
       const id = this.send((id) => ({ type: 'load', id, config }));
-      this.pending.set(id, { kind: 'load', resolve, reject, onProgress });
+      this.pending.set(id, { kind: 'load', resolve, reject, ...listener });
+    });
+  }
+
+  /** What the worker holds now (conversation caches, queue). */
+  stats(): Promise<EngineStats> {
+    return new Promise((resolve, reject) => {
+      const id = this.send((id) => ({ type: 'stats', id }));
+      this.pending.set(id, { kind: 'stats', resolve, reject });
     });
   }
 
@@ -77,12 +101,12 @@ export class WorkerClient {
     input: GenerationInput,
     settings: GenerationSettings,
     options: WorkerGenerateOptions,
-    onToken: (token: string, tokenId: number) => void,
+    listener: GenerationListener,
   ): { id: number; result: Promise<WorkerGenerationDone> } {
     let id = 0;
     const result = new Promise<WorkerGenerationDone>((resolve, reject) => {
       id = this.send((id) => ({ type: 'generate', id, input, settings, options }));
-      this.pending.set(id, { kind: 'generate', resolve, reject, onToken });
+      this.pending.set(id, { kind: 'generate', resolve, reject, ...listener });
     });
     return { id, result };
   }
@@ -133,8 +157,18 @@ export class WorkerClient {
       case 'progress':
         if (pending.kind === 'load') pending.onProgress(reply.progress);
         break;
+      case 'warning':
+        if (pending.kind === 'load') pending.onWarning(reply.warning);
+        break;
       case 'token':
         if (pending.kind === 'generate') pending.onToken(reply.token, reply.tokenId);
+        break;
+      case 'queue':
+        if (pending.kind === 'generate') pending.onQueue(reply.ahead);
+        break;
+      case 'stats':
+        this.pending.delete(reply.id);
+        if (pending.kind === 'stats') pending.resolve(reply.stats);
         break;
       case 'ready':
         this.pending.delete(reply.id);
@@ -150,7 +184,7 @@ export class WorkerClient {
         break;
       case 'error':
         this.pending.delete(reply.id);
-        pending.reject(SlmError.from(reply.error));
+        pending.reject(pending.kind === 'load' ? new LoadFailure(reply.error, reply.recover) : SlmError.from(reply.error));
         break;
     }
   }

@@ -4,7 +4,7 @@
  * The page never runs ONNX; this worker owns transformers.js. One worker serves one engine
  * (one model), so its transformers.js `env` settings belong to that model alone.
  */
-import { SlmError } from './errors.js';
+import { LoadFailure, SlmError } from './errors.js';
 import { ModelHost } from './model-host.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 
@@ -28,21 +28,27 @@ scope.addEventListener('message', (event) => {
   switch (request.type) {
     case 'load':
       host
-        .load(request.config, (progress) => scope.postMessage({ type: 'progress', id: request.id, progress }))
+        .load(
+          request.config,
+          (progress) => scope.postMessage({ type: 'progress', id: request.id, progress }),
+          (warning) => scope.postMessage({ type: 'warning', id: request.id, warning }),
+        )
         .then(
-          ({ device, dtype }) =>
+          (loaded) => scope.postMessage({ type: 'ready', id: request.id, info: { model: request.config.model, ...loaded } }),
+          (error) =>
             scope.postMessage({
-              type: 'ready',
+              type: 'error',
               id: request.id,
-              info: { model: request.config.model, device, dtype },
+              error: toErrorData(error, 'load-failed'),
+              recover: error instanceof LoadFailure ? error.recover : undefined,
             }),
-          (error) => scope.postMessage({ type: 'error', id: request.id, error: toErrorData(error, 'load-failed') }),
         );
       break;
     case 'generate':
       host
         .generate(request.id, request.input, request.settings, request.options, {
           onToken: (token, tokenId) => scope.postMessage({ type: 'token', id: request.id, token, tokenId }),
+          onQueue: (ahead) => scope.postMessage({ type: 'queue', id: request.id, ahead }),
         })
         .then(
           (result) => scope.postMessage({ type: 'done', id: request.id, result }),
@@ -56,6 +62,9 @@ scope.addEventListener('message', (event) => {
     case 'release':
       // Fire and forget: disposing cannot fail in a way the page could act on.
       void host.release(request.conversationId);
+      break;
+    case 'stats':
+      scope.postMessage({ type: 'stats', id: request.id, stats: host.stats() });
       break;
     case 'query':
       host.query(request.config, request.query).then(

@@ -32,7 +32,7 @@ let instances = 0;
  *
  * Without a provider, give the chat its own `model` (and optionally `device`, `dtype`,
  * `model-base-url`, `wasm-base-url`): every element on the page with the same configuration then
- * shares one engine, and the chat reports `slm-progress`, `slm-ready` and `slm-error` itself.
+ * shares one engine, and the chat reports `slm-progress`, `slm-ready`, `slm-warning` and `slm-error` itself.
  *
  * @attr {string} model - Without a provider: the model to load (see `<slm-provider>`'s attribute of that name).
  * @attr {string} device - Without a provider: `auto`, `webgpu` or `wasm`.
@@ -100,6 +100,7 @@ let instances = 0;
  * @fires slm-clear - The conversation was cleared. `detail: { messages }` (what was removed).
  * @fires slm-progress - Without a provider only: model files arrive.
  * @fires slm-ready - Without a provider only: the model is loaded.
+ * @fires slm-warning - Without a provider only: something went wrong but the model works (see `<slm-provider>`).
  */
 export class SlmChatElement extends LitElement {
   static override styles = [themeStyles, statusStyles, cursorStyles, unsafeCSS(markdownStyles), chatStyles];
@@ -145,6 +146,9 @@ export class SlmChatElement extends LitElement {
 
   @query('textarea') private input?: HTMLTextAreaElement;
   @query('.log') private log?: HTMLElement;
+  /** The transcript is scrolled to its end (follows new text). */
+  private pinned = true;
+  private scrollQueued = false;
 
   private readonly engines = new EngineController(this);
   private readonly generation = new GenerationController(this, this.engines);
@@ -288,7 +292,11 @@ export class SlmChatElement extends LitElement {
   /** Asks the engine, once, whether the model must be downloaded and how big it is. */
   private readonly askFootprint = async () => {
     const engine = this.engines.engine;
-    if (this.askedFootprint || !engine || engine.status !== 'idle' || !engine.model) return;
+    // With load="manual" the page asks the visitor itself, and nothing (not even a size probe of
+    // the model host) may happen before it calls load().
+    if (this.askedFootprint || !engine || engine.status !== 'idle' || !engine.model || engine.loadMode === 'manual') {
+      return;
+    }
     this.askedFootprint = true;
     try {
       const cached = await engine.isCached();
@@ -303,12 +311,23 @@ export class SlmChatElement extends LitElement {
   };
 
   private scrollToEnd(force = false): void {
-    const log = this.log;
-    if (!log) return;
-    // Follow the reply only while the reader is at the bottom; never yank them back while reading.
-    const nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
-    if (force || nearBottom) requestAnimationFrame(() => (log.scrollTop = log.scrollHeight));
+    if (force) this.pinned = true;
+    // At most one scroll per frame, and no layout read per token: whether the reader is at the
+    // bottom is known from their last scroll (`onLogScroll`), not measured while streaming.
+    if (!this.pinned || this.scrollQueued) return;
+    this.scrollQueued = true;
+    requestAnimationFrame(() => {
+      this.scrollQueued = false;
+      const log = this.log;
+      if (log && this.pinned) log.scrollTop = log.scrollHeight;
+    });
   }
+
+  /** Follow the reply only while the reader is at the bottom; never yank them back while reading. */
+  private readonly onLogScroll = () => {
+    const log = this.log;
+    if (log) this.pinned = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+  };
 
   private onKeyDown(event: KeyboardEvent): void {
     // Enter sends, Shift+Enter adds a line; never send while an IME is composing a character.
@@ -453,6 +472,7 @@ export class SlmChatElement extends LitElement {
           aria-live="off"
           tabindex="0"
           @click=${this.onLogClick}
+          @scroll=${this.onLogScroll}
         >
           ${this.messages.length === 0 ? this.renderEmpty() : nothing}
           ${repeat(

@@ -74,6 +74,9 @@ const MODES: readonly CompleteMode[] = ['text', 'chat'];
  * @fires slm-token - Per generated token (of completions and of suggestions). `detail: { token, tokenId, text }`, `text` being the completion so far.
  * @fires slm-response - A completion or suggestion ended. `detail: { text, reason, tokens, ttftMs, tokensPerSecond, promptTokens, cachedTokens, droppedMessages, error? }`; `reason` is `eos`, `length`, `stop` (a stop sequence), `stopped` or `error`.
  * @fires slm-error - A request of this element failed, or an attribute has an invalid value (load failures are reported by the provider). `detail: { code, message }`.
+ * @fires slm-progress - Without a provider only: model files arrive.
+ * @fires slm-ready - Without a provider only: the model is loaded.
+ * @fires slm-warning - Without a provider only: something went wrong but the model works (see `<slm-provider>`).
  */
 export class SlmCompleteElement extends LitElement {
   static override styles = [themeStyles, statusStyles, cursorStyles, completeStyles];

@@ -2,28 +2,36 @@ import { provide } from '@lit/context';
 import { LitElement, html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { engineContext } from '../../context/engine-context.js';
+import type { SlmWarningData } from '../../engine/errors.js';
 import { LocalEngine } from '../../engine/local-engine.js';
-import { parseEngineConfig } from '../../engine/options.js';
-import type { EngineStatus, LoadProgress, ReadyInfo } from '../../engine/types.js';
+import { parseEngineConfig, parseLoadMode } from '../../engine/options.js';
+import type { DeviceCapabilities, EngineStats, EngineStatus, LoadProgress, ReadyInfo } from '../../engine/types.js';
 import { SlmErrorEvent } from '../../events/slm-error.js';
 import { SlmProgressEvent } from '../../events/slm-progress.js';
 import { SlmReadyEvent } from '../../events/slm-ready.js';
+import { SlmWarningEvent } from '../../events/slm-warning.js';
 import { providerStyles } from './provider.styles.js';
 
 /**
  * Loads one language model in a Web Worker and shares it with every `slm-*` element inside it:
  * one download, one copy in memory, however many widgets use it.
  *
- * transformers.js is fetched only when the model is first needed (or at once with `preload`).
+ * transformers.js is fetched only when the model is first needed (`load="lazy"`, the default), at
+ * once (`load="eager"` or `preload`), or when the page calls `load()` (`load="manual"`, for pages
+ * that ask the visitor before downloading anything).
  *
  * @summary Loads a small language model on this device and shares it with the elements inside.
  *
  * @slot - Elements that use the model, such as `<slm-chat>` and `<slm-complete>`, and any markup around them.
  *
  * @fires slm-progress - As model files arrive. `detail: { loaded, total, progress, file }`, `progress` from 0 to 1.
- * @fires slm-ready - The model is loaded. `detail: { model, device, dtype, loadMs }`.
+ * @fires slm-ready - The model is loaded. `detail: { model, device, dtype, loadMs, capabilities, fallbackReason? }`.
  * @fires slm-error - A bad attribute value or a failed load. `detail: { code, message }`.
+ * @fires slm-warning - Something went wrong but the model works (WebGPU fell back to WebAssembly, a damaged cached file was repaired, storage refused). `detail: { code, message }`.
  */
+/** Engine events the provider re-dispatches as `slm-*` events. */
+const FORWARDED = ['progress', 'ready', 'warning', 'status-change'];
+
 export class SlmProviderElement extends LitElement {
   static override styles = providerStyles;
 
@@ -42,8 +50,14 @@ export class SlmProviderElement extends LitElement {
   /** Folder with ONNX Runtime's `ort-wasm-simd-threaded.*` files. Defaults to the copy shipped with this library. */
   @property({ attribute: 'wasm-base-url' }) wasmBaseUrl = '';
 
-  /** Start loading as soon as the element is on the page, instead of on the first request. */
+  /** When to load: `lazy` (on the first request; default), `eager` (as soon as the element is on the page) or `manual` (only when the page calls `load()`). */
+  @property({ attribute: 'load' }) loadMode = 'lazy';
+
+  /** Same as `load="eager"`. */
   @property({ type: Boolean }) preload = false;
+
+  /** Ask the browser to keep the model's files from eviction (`navigator.storage.persist()`) before loading. A refusal fires `slm-warning`. */
+  @property({ type: Boolean, attribute: 'persist-storage' }) persistStorage = false;
 
   /** The shared engine (stable for the element's lifetime). */
   @provide({ context: engineContext })
@@ -53,6 +67,7 @@ export class SlmProviderElement extends LitElement {
     const { detail } = event as CustomEvent;
     if (event.type === 'progress') this.dispatchEvent(new SlmProgressEvent(detail as LoadProgress));
     else if (event.type === 'ready') this.dispatchEvent(new SlmReadyEvent(detail as ReadyInfo));
+    else if (event.type === 'warning') this.dispatchEvent(new SlmWarningEvent(detail as SlmWarningData));
     else if (event.type === 'status-change') {
       this.syncStatusAttribute();
       if (detail.error) this.dispatchEvent(new SlmErrorEvent(detail.error));
@@ -64,24 +79,55 @@ export class SlmProviderElement extends LitElement {
     return this.engine.status;
   }
 
-  /** Loads the model now (it otherwise loads on the first request). Resolves when ready. */
+  /** What the last load found out about WebGPU on this device (`null` before a load). */
+  get capabilities(): DeviceCapabilities | null {
+    return this.engine.capabilities;
+  }
+
+  /**
+   * Loads the model now (with `load="manual"`, the only way it loads). Resolves when ready;
+   * rejects with an `SlmError` (also reported through `slm-error`).
+   */
   load(): Promise<ReadyInfo> {
+    this.configureEngine();
     return this.engine.load();
+  }
+
+  /**
+   * Unloads the model: a download in progress stops, the worker and the model's memory are freed.
+   * Files already in Cache Storage stay. Requests then fail with `aborted`; the next request (or
+   * `load()`) loads again.
+   */
+  unload(): void {
+    this.engine.unload();
+  }
+
+  /** Deletes every file of the model from this browser's cache. Resolves with how many files were deleted. */
+  clearCache(): Promise<number> {
+    this.configureEngine();
+    return this.engine.clearCache();
+  }
+
+  /** What the model's worker holds now (conversation caches, queued requests): for diagnostics. */
+  stats(): Promise<EngineStats> {
+    return this.engine.stats();
   }
 
   /** Whether every file of the model (for the chosen device and dtype) is already in this browser's cache. Does not load the model. */
   isCached(): Promise<boolean> {
+    this.configureEngine();
     return this.engine.isCached();
   }
 
   /** Bytes still to download before the model can load: 0 when cached, `null` when unknown. Does not load the model. */
   downloadSize(): Promise<number | null> {
+    this.configureEngine();
     return this.engine.downloadSize();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    for (const type of ['progress', 'ready', 'status-change']) this.engine.addEventListener(type, this.forward);
+    for (const type of FORWARDED) this.engine.addEventListener(type, this.forward);
     this.syncStatusAttribute();
     // Back on the page after a removal: `updated()` decides again whether to preload.
     this.requestUpdate();
@@ -89,18 +135,30 @@ export class SlmProviderElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    for (const type of ['progress', 'ready', 'status-change']) this.engine.removeEventListener(type, this.forward);
+    for (const type of FORWARDED) this.engine.removeEventListener(type, this.forward);
     // Leaving the page frees the worker and the model's memory; coming back loads again.
     this.engine.unload();
   }
 
   protected override willUpdate(): void {
+    this.configureEngine();
+  }
+
+  /**
+   * Hands the current attributes to the engine. Runs before every update, and before any method
+   * that needs the configuration, so `load()` right after creating the element (before its first
+   * update) already knows the model.
+   */
+  private configureEngine(): void {
     const parsed = parseEngineConfig(this, document.baseURI);
-    this.engine.configure(parsed.ok ? parsed.value : parsed.error);
+    const mode = parseLoadMode(this.loadMode);
+    this.engine.configure(!parsed.ok ? parsed.error : !mode.ok ? mode.error : parsed.value);
+    this.engine.loadMode = this.preload ? 'eager' : mode.ok ? mode.value : 'lazy';
+    this.engine.persistStorage = this.persistStorage;
   }
 
   protected override updated(): void {
-    if (this.preload && this.isConnected && this.engine.status === 'idle' && this.model) {
+    if (this.engine.loadMode === 'eager' && this.isConnected && this.engine.status === 'idle' && this.model) {
       // Failures surface through `slm-error`; nothing to do with the rejection here.
       this.engine.load().catch(() => {});
     }

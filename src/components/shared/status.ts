@@ -6,8 +6,10 @@ import { format, formatBytes } from './format.js';
 
 /** The sentences of a status line (part of each element's translatable `strings`). */
 export interface StatusStrings {
-  /** Queued behind another request, or waiting for the model to load. */
+  /** Waiting for the model to load, or about to start. */
   waiting: string;
+  /** Queued behind other requests for the same model: `{count}` is replaced by how many. */
+  queued: string;
   generating: string;
   done: string;
   stopped: string;
@@ -20,6 +22,7 @@ export interface StatusStrings {
 /** English defaults of the status line. */
 export const DEFAULT_STATUS_STRINGS: StatusStrings = {
   waiting: 'Waiting for the model…',
+  queued: 'Waiting in line ({count} ahead)…',
   generating: 'Generating…',
   done: 'Done.',
   stopped: 'Stopped.',
@@ -66,7 +69,11 @@ export function describeStatus(
   }
   switch (generation.phase) {
     case 'waiting':
-      return { text: strings.waiting, progress: null, tone: 'busy' };
+      return {
+        text: generation.ahead > 0 ? format(strings.queued, { count: String(generation.ahead) }) : strings.waiting,
+        progress: null,
+        tone: 'busy',
+      };
     case 'generating':
       return { text: strings.generating, progress: null, tone: 'busy' };
     case 'stopped':

@@ -1,0 +1,299 @@
+/**
+ * Where a model's files come from, on which device it runs, and what Cache Storage holds: the
+ * worker-side decisions made before and around a load.
+ *
+ * - Environment: transformers.js pointed at the configured host and ONNX Runtime files, with a
+ *   cache wrapper that notices failed writes (transformers.js only logs them).
+ * - Device ladder: the devices to try, best first, from a WebGPU probe.
+ * - dtype: the best precision whose files are already cached, else the best the host has.
+ * - Storage: the bytes a download needs against `navigator.storage.estimate()`.
+ * - Repair: deleting every cached file of a model.
+ *
+ * Runs only in the worker (it reads `navigator.gpu` and Cache Storage of the worker's origin,
+ * which is the page's).
+ */
+import { chooseDtype, dtypePreferences, weightsFile } from './dtype-choice.js';
+import { SlmError, isNetworkError } from './errors.js';
+import type { WorkerLoadConfig } from './protocol.js';
+import type { DeviceCapabilities, ResolvedDevice, ResolvedDtype } from './types.js';
+
+type Transformers = typeof import('@huggingface/transformers');
+type ModelConfig = Awaited<ReturnType<Transformers['AutoConfig']['from_pretrained']>>;
+
+/** The Cache Storage bucket transformers.js uses (its `env.cacheKey` default). */
+export const CACHE_NAME = 'transformers-cache';
+
+/** Failed writes to Cache Storage since the last `takeCacheWriteFailure()`. */
+let cacheWriteFailure: unknown;
+
+/** The first cache write that failed since the last call (a `QuotaExceededError`, usually), then forgets it. */
+export function takeCacheWriteFailure(): unknown {
+  const failure = cacheWriteFailure;
+  cacheWriteFailure = undefined;
+  return failure;
+}
+
+/**
+ * The cache transformers.js reads and writes through (`env.customCache`): Cache Storage itself,
+ * except that a failed `put` is recorded instead of only logged, so the engine can tell the page
+ * that the model will not be there next visit (transformers.js hub.js `storeCachedResource`
+ * catches and logs `QuotaExceededError`).
+ */
+const reportingCache = {
+  open: () => caches.open(CACHE_NAME),
+  async match(request: RequestInfo | URL) {
+    return (await this.open()).match(request);
+  },
+  async put(request: RequestInfo | URL, response: Response) {
+    try {
+      await (await this.open()).put(request, response);
+    } catch (error) {
+      cacheWriteFailure ??= error;
+    }
+  },
+  async delete(request: RequestInfo | URL) {
+    return (await this.open()).delete(request);
+  },
+};
+
+/** Points transformers.js at the configured model files and ONNX Runtime binaries. */
+export function configureEnvironment(lib: Transformers, config: WorkerLoadConfig): void {
+  const { env } = lib;
+  // Self-hosting: with a base URL, files come from `<base><model>/<file>` and never from the Hub.
+  // The base is used as the *remote host* rather than `localModelPath`: in transformers.js 4.3.1
+  // `get_file_metadata` skips local paths that are full URLs (it tests `isValidUrl(localPath)`),
+  // so `AutoTokenizer` found no tokenizer files and failed on `tokenizer_class` of undefined.
+  // As a remote host the same URLs work, are cached in Cache Storage under their own address,
+  // and any origin can host them.
+  env.allowLocalModels = false;
+  env.allowRemoteModels = true;
+  if (config.modelBaseUrl) {
+    env.remoteHost = config.modelBaseUrl;
+    env.remotePathTemplate = '{model}/';
+  }
+  env.cacheKey = CACHE_NAME;
+  if (typeof caches === 'undefined') {
+    env.useBrowserCache = false;
+  } else {
+    env.useCustomCache = true;
+    env.customCache = reportingCache as unknown as typeof env.customCache;
+  }
+  // Never the public CDN default of transformers.js: our own copy, or the page's choice.
+  const onnxEnv = env.backends.onnx as { wasm?: { wasmPaths?: unknown } };
+  if (onnxEnv.wasm) onnxEnv.wasm.wasmPaths = { ...config.wasmPaths };
+  // transformers.js' own WebAssembly cache (`useWasmCache`, on by default) hands ONNX Runtime its
+  // JavaScript loader as a blob: URL (backends/utils/cacheWasm.js `loadWasmFactory`), which a
+  // Content-Security-Policy refuses unless script-src allows blob:. Off, ONNX Runtime imports the
+  // loader from its own URL like any other script of the library, and `loadWasmBinary` keeps the
+  // large binary in Cache Storage instead (docs/csp.md).
+  env.useWasmCache = false;
+}
+
+let wasmBinary: Promise<ArrayBuffer> | undefined;
+
+/**
+ * ONNX Runtime's WebAssembly binary: from Cache Storage when it is there (a warm visit needs no
+ * network for it, not even offline), else fetched and stored. Fetched once per worker.
+ */
+export function loadWasmBinary(url: string): Promise<ArrayBuffer> {
+  wasmBinary ??= (async () => {
+    const cache = typeof caches === 'undefined' ? undefined : await caches.open(CACHE_NAME).catch(() => undefined);
+    const cached = await cache?.match(url);
+    if (cached) return cached.arrayBuffer();
+    const response = await fetch(url);
+    if (!response.ok) {
+      throw new SlmError('load-failed', `ONNX Runtime's WebAssembly file could not be loaded: ${url} answered ${response.status}.`);
+    }
+    const bytes = await response.arrayBuffer();
+    try {
+      await cache?.put(url, new Response(bytes.slice(0), { headers: response.headers }));
+    } catch (error) {
+      cacheWriteFailure ??= error;
+    }
+    return bytes;
+  })();
+  wasmBinary.catch(() => (wasmBinary = undefined));
+  return wasmBinary;
+}
+
+/** Hands ONNX Runtime its binary (see `loadWasmBinary`) so it never fetches it itself. */
+export function provideWasmBinary(lib: Transformers, bytes: ArrayBuffer): void {
+  const onnxEnv = lib.env.backends.onnx as { wasm?: { wasmBinary?: unknown } };
+  if (onnxEnv.wasm) onnxEnv.wasm.wasmBinary = bytes;
+}
+
+/** The URL every file of the model starts with, as transformers.js builds it (hub.js `buildResourcePaths`). */
+export function modelFolderUrl(lib: Transformers, model: string): string {
+  const { env } = lib;
+  const host = env.remoteHost.endsWith('/') ? env.remoteHost : `${env.remoteHost}/`;
+  const path = env.remotePathTemplate.replaceAll('{model}', model).replaceAll('{revision}', 'main');
+  return host + (path.endsWith('/') ? path : `${path}/`);
+}
+
+/**
+ * Deletes every cached file of the model (all dtypes, tokenizer, config). Works even when
+ * `config.json` itself is damaged, unlike transformers.js' `clear_cache`, which must parse it to
+ * list the files. Returns how many entries were deleted.
+ */
+export async function clearModelCache(lib: Transformers, model: string): Promise<number> {
+  if (typeof caches === 'undefined') return 0;
+  const prefix = modelFolderUrl(lib, model);
+  const cache = await caches.open(CACHE_NAME);
+  let deleted = 0;
+  for (const request of await cache.keys()) {
+    if (request.url.startsWith(prefix) && (await cache.delete(request))) deleted++;
+  }
+  return deleted;
+}
+
+/** Whether Cache Storage holds any file of the model (whatever its dtype). */
+export async function hasCachedFiles(lib: Transformers, model: string): Promise<boolean> {
+  if (typeof caches === 'undefined') return false;
+  const prefix = modelFolderUrl(lib, model);
+  const keys = await (await caches.open(CACHE_NAME)).keys();
+  return keys.some((request) => request.url.startsWith(prefix));
+}
+
+/** Probes WebGPU from inside the worker (WorkerNavigator exposes `gpu` in Chromium). */
+export async function probeDevice(): Promise<DeviceCapabilities> {
+  const none: DeviceCapabilities = { webgpu: false, fallbackAdapter: false, shaderF16: false };
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return none;
+  try {
+    // requestAdapter() resolves to null when no adapter fits; it can also reject.
+    const adapter = (await gpu.requestAdapter()) as {
+      features?: Set<string>;
+      isFallbackAdapter?: boolean;
+      info?: { isFallbackAdapter?: boolean };
+    } | null;
+    if (!adapter) return none;
+    return {
+      webgpu: true,
+      // `info.isFallbackAdapter` is the current spelling; `isFallbackAdapter` the older one.
+      fallbackAdapter: Boolean(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter),
+      shaderF16: adapter.features?.has('shader-f16') ?? false,
+    };
+  } catch {
+    return none;
+  }
+}
+
+/**
+ * The devices to try, best first. `auto`: a hardware WebGPU adapter, then WebAssembly (a fallback
+ * adapter emulates the GPU on the CPU, slower than WebAssembly). `webgpu`: any adapter, then
+ * WebAssembly should the model fail to load or run there. `forceWasm` (after a failed first run):
+ * WebAssembly only.
+ */
+export function deviceLadder(config: WorkerLoadConfig, capabilities: DeviceCapabilities): ResolvedDevice[] {
+  if (config.device === 'wasm' || config.forceWasm) return ['wasm'];
+  if (config.device === 'webgpu') {
+    if (!capabilities.webgpu) {
+      throw new SlmError(
+        'webgpu-unavailable',
+        'device="webgpu" was requested but this browser exposes no WebGPU adapter. Use device="auto" to fall back to WebAssembly.',
+      );
+    }
+    return ['webgpu', 'wasm'];
+  }
+  return capabilities.webgpu && !capabilities.fallbackAdapter ? ['webgpu', 'wasm'] : ['wasm'];
+}
+
+/** Options for `ModelRegistry` lookups: text models have no image processor to look for. */
+function registryOptions(modelConfig: ModelConfig, device: ResolvedDevice, dtype: ResolvedDtype) {
+  return { config: modelConfig, device, dtype, include_processor: false } as const;
+}
+
+/** Per-file cache status of everything a load on `device` with `dtype` reads. */
+export async function cacheStatus(
+  lib: Transformers,
+  model: string,
+  modelConfig: ModelConfig,
+  device: ResolvedDevice,
+  dtype: ResolvedDtype,
+): Promise<{ allCached: boolean; files: { file: string; cached: boolean }[] }> {
+  return lib.ModelRegistry.is_cached_files(model, registryOptions(modelConfig, device, dtype) as never);
+}
+
+/**
+ * The dtype `dtype="auto"` loads on `device`. A preferred dtype whose files are all in Cache
+ * Storage wins without a single request (so a warm visit works offline and probes nothing);
+ * otherwise the host is asked, best first. A probe the network fails is treated as "unknown"
+ * and the next one is tried; if no probe could reach the host, the network error is thrown.
+ */
+export async function pickDtype(
+  lib: Transformers,
+  model: string,
+  modelConfig: ModelConfig,
+  device: ResolvedDevice,
+  shaderF16: boolean,
+): Promise<ResolvedDtype> {
+  for (const dtype of dtypePreferences(device, shaderF16)) {
+    if ((await cacheStatus(lib, model, modelConfig, device, dtype)).allCached) return dtype;
+  }
+  let networkFailure: unknown;
+  let reached = false;
+  const dtype = await chooseDtype(device, shaderF16, async (candidate) => {
+    try {
+      const { exists } = await lib.ModelRegistry.get_file_metadata(model, weightsFile(candidate));
+      reached = true;
+      return exists;
+    } catch (error) {
+      if (!isNetworkError(error)) throw error;
+      networkFailure ??= error;
+      return false;
+    }
+  });
+  if (!reached && networkFailure) throw networkFailure;
+  return dtype;
+}
+
+/**
+ * Bytes still to download for a load on `device` with `dtype` (`null` when the host does not tell
+ * a size). Rejects with `model-file-missing` when a weights file does not exist.
+ */
+export async function bytesToDownload(
+  lib: Transformers,
+  model: string,
+  modelConfig: ModelConfig,
+  device: ResolvedDevice,
+  dtype: ResolvedDtype,
+): Promise<number | null> {
+  const status = await cacheStatus(lib, model, modelConfig, device, dtype);
+  let total = 0;
+  let unknown = false;
+  for (const { file, cached } of status.files) {
+    if (cached) continue;
+    const metadata = await lib.ModelRegistry.get_file_metadata(model, file);
+    if (!metadata.exists) {
+      // Weights are required; other files in the list (generation_config.json) are optional.
+      if (/\.onnx(_data(_\d+)?)?$/.test(file)) {
+        throw new SlmError('model-file-missing', `Model "${model}" is missing a file: "${file}".`);
+      }
+      continue;
+    }
+    if (metadata.size === undefined) unknown = true;
+    else total += metadata.size;
+  }
+  return unknown ? null : total;
+}
+
+/**
+ * Refuses a download that cannot fit in this origin's storage quota, before a single byte of it
+ * is fetched (a browser that fills its quota halfway evicts the partial files and the user waited
+ * for nothing). Skipped where `navigator.storage.estimate` is missing or sizes are unknown.
+ */
+export async function checkStorageRoom(needed: number | null, model: string): Promise<void> {
+  if (!needed) return;
+  const storage = (navigator as Navigator & { storage?: StorageManager }).storage;
+  if (!storage?.estimate) return;
+  const { quota, usage } = await storage.estimate();
+  if (quota === undefined) return;
+  const free = quota - (usage ?? 0);
+  if (needed > free) {
+    const mb = (bytes: number) => `${Math.round(bytes / 1e6).toLocaleString('en')} MB`;
+    throw new SlmError(
+      'quota-exceeded',
+      `Model "${model}" needs ${mb(needed)} of storage, but this browser allows this site only ${mb(Math.max(0, free))} more. Free up disk space or clear this site's data, then try again.`,
+    );
+  }
+}

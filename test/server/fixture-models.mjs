@@ -1,0 +1,39 @@
+/**
+ * Test-server switches for the fault tests:
+ *
+ * - Offline: `POST /__offline/on` makes every request for model files (`/models/`) and ONNX
+ *   Runtime's WebAssembly binaries (`*.wasm`) fail as a dropped connection does (the browser's
+ *   `fetch` rejects with "Failed to fetch"); `POST /__offline/off` ends it. Scripts (the page's,
+ *   the library's, ONNX Runtime's small `.mjs` loader) stay reachable, as they would from the HTTP
+ *   cache or a service worker on a real offline visit: Cache Storage holds what is big.
+ * - `slm-huge`: Range probes of `/models/slm-huge/onnx/*` report a petabyte-sized file (the
+ *   files themselves are the tiny model's), so a storage check must refuse the download.
+ */
+/** What an offline visit cannot fetch: model files and WebAssembly binaries. */
+const isBlocked = (path) => path.startsWith('/models/') || path.endsWith('.wasm');
+const PETABYTE = 10 ** 15;
+
+export function fixtureModels() {
+  let offline = false;
+  return async function fixtures(ctx, next) {
+    if (ctx.path === '/__offline/on' || ctx.path === '/__offline/off') {
+      offline = ctx.path.endsWith('/on');
+      ctx.body = { offline };
+      return;
+    }
+    if (offline && isBlocked(ctx.path)) {
+      // No HTTP answer at all: the connection closes, as when the network is gone.
+      ctx.req.socket.destroy();
+      ctx.respond = false;
+      return;
+    }
+    if (ctx.path.startsWith('/models/slm-huge/onnx/') && ctx.get('range')) {
+      ctx.status = 206;
+      ctx.set('Content-Range', `bytes 0-0/${PETABYTE}`);
+      ctx.set('Content-Type', 'application/octet-stream');
+      ctx.body = Buffer.from([0]);
+      return;
+    }
+    return next();
+  };
+}
