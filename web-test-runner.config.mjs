@@ -6,6 +6,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { untouchedFiles } from './scripts/static-files.mjs';
+import { cspPages } from './test/server/csp-pages.mjs';
 import { requestLog } from './test/server/request-log.mjs';
 
 
@@ -18,7 +19,7 @@ export default {
   testsFinishTimeout: 20 * 60 * 1000,
   browserStartTimeout: 120 * 1000,
   testFramework: { config: { timeout: 120_000 } },
-  middleware: [requestLog(), untouchedFiles()],
+  middleware: [requestLog(), cspPages(), untouchedFiles()],
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'test/tsconfig.json', target: 'es2022' })],
   browsers: [
     playwrightLauncher({
