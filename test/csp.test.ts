@@ -231,6 +231,17 @@ describe('the script-tag bundle under a Content-Security-Policy', () => {
       ]);
     });
 
+    it("with worker-src 'none' a same-origin worker cannot start either, and the provider names the script", async () => {
+      const { outcome, reports } = await visit('same-origin.html', `${SAME_ORIGIN_POLICY}; worker-src 'none'`);
+      expect(outcome).to.include({ kind: 'error', code: 'worker-failed' });
+      const worker = new URL('/dist/cdn/slm-worker.js', location.href).href;
+      expect((outcome as { message: string }).message).to.include(`The model worker script ${worker} could not be loaded`);
+      expect((outcome as { message: string }).message).to.include(`allows ${location.origin} in worker-src`);
+      expect(unexpected(reports).map((report) => [report['effective-directive'], report['blocked-uri']])).to.deep.equal([
+        ['worker-src', worker],
+      ]);
+    });
+
     it('without blob: in worker-src the page cannot start the worker, and the provider says what to allow', async () => {
       const { outcome, reports, cdn } = await visit('cross-origin.html', cdnPolicy({ worker: CDN }));
       expect(outcome).to.include({ kind: 'error', code: 'worker-failed' });
