@@ -6,6 +6,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { untouchedFiles } from './scripts/static-files.mjs';
+import { cspPages } from './test/server/csp-pages.mjs';
 import { fixtureModels } from './test/server/fixture-models.mjs';
 import { requestLog } from './test/server/request-log.mjs';
 
@@ -31,7 +32,7 @@ export default {
   testsFinishTimeout: 20 * 60 * 1000,
   browserStartTimeout: 120 * 1000,
   testFramework: { config: { timeout: 120_000 } },
-  middleware: [requestLog(), fixtureModels(), untouchedFiles()],
+  middleware: [requestLog(), fixtureModels(), cspPages(), untouchedFiles()],
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'test/tsconfig.json', target: 'es2022' })],
   browsers: [chromium()],
   groups: [

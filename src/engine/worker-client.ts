@@ -49,18 +49,64 @@ type PendingQuery = {
   reject(error: SlmError): void;
 };
 
+/** Where `startModelWorker` loaded a worker from, so that a worker that cannot start can say why. */
+interface WorkerSource {
+  /** The real worker script. */
+  script: string;
+  /** Whether a same-origin `blob:` module imports it (the library is on another origin). */
+  bootstrap: boolean;
+}
+const workerSources = new WeakMap<Worker, WorkerSource>();
+
 /**
  * Starts the worker module. A page may load this library from another origin (a CDN), and
  * browsers refuse `new Worker(crossOriginUrl)`; a same-origin `blob:` module that imports the
  * real worker script works around that (the script must then be served with CORS, as CDNs do).
+ *
+ * Under a Content-Security-Policy the two paths need different sources (docs/csp.md): a
+ * same-origin worker is checked against `worker-src` and runs under the policy its own script is
+ * served with; the `blob:` bootstrap needs `blob:` in `worker-src`, inherits the page's policy,
+ * and its static `import` of the real script is checked against `worker-src` too (module
+ * workers fetch their whole static graph with the "worker" destination), so the CDN's origin
+ * belongs in `worker-src` as well as in `script-src`.
  */
 export function startModelWorker(): Worker {
   const url = new URL('./worker.js', import.meta.url);
-  if (typeof location === 'undefined' || url.origin === location.origin) {
-    return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'slm-model' });
+  let worker: Worker;
+  const bootstrap = typeof location !== 'undefined' && url.origin !== location.origin;
+  if (!bootstrap) {
+    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'slm-model' });
+  } else {
+    const importer = new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' });
+    worker = new Worker(URL.createObjectURL(importer), { type: 'module', name: 'slm-model' });
   }
-  const bootstrap = new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' });
-  return new Worker(URL.createObjectURL(bootstrap), { type: 'module', name: 'slm-model' });
+  workerSources.set(worker, { script: url.href, bootstrap });
+  return worker;
+}
+
+/**
+ * The error for a worker's `error` event. An uncaught exception carries a message; a script that
+ * could not be fetched or was refused by a Content-Security-Policy carries none (browsers keep
+ * the reason from the page), so the message lists what has to hold for the worker to start.
+ */
+function workerFailure(worker: Worker, event: ErrorEvent): SlmError {
+  if (event.message) return new SlmError('worker-failed', `The model worker failed: ${event.message}.`);
+  const source = workerSources.get(worker);
+  if (!source) return new SlmError('worker-failed', 'The model worker failed: its script could not be loaded.');
+  const { origin } = new URL(source.script);
+  if (source.bootstrap) {
+    return new SlmError(
+      'worker-failed',
+      `The model worker could not start from ${source.script}. The library is on another origin, so a blob: module ` +
+        `imports that script: its server must send Access-Control-Allow-Origin, and a Content-Security-Policy must ` +
+        `allow both blob: and ${origin} in worker-src (or, without worker-src, in script-src).`,
+    );
+  }
+  return new SlmError(
+    'worker-failed',
+    `The model worker script ${source.script} could not be loaded: check that it is served, and that a ` +
+      `Content-Security-Policy allows ${origin} in worker-src (or, without worker-src, in script-src).`,
+  );
 }
 
 /** Request/reply plumbing over one worker. */
@@ -74,9 +120,7 @@ export class WorkerClient {
     // A worker script that fails to load or throws at top level lands here, not in a reply.
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.failAll(
-        new SlmError('worker-failed', `The model worker failed: ${event.message || 'its script could not be loaded'}.`),
-      );
+      this.failAll(workerFailure(worker, event));
     });
   }
 
