@@ -137,8 +137,8 @@ export function describeExampleApp(framework: Framework, quirks: FrameworkQuirks
     expect(provider.getAttribute('model-base-url')).to.equal(MODEL_BASE);
     expect(provider.modelBaseUrl).to.equal(MODEL_BASE);
     if (quirks.staticAttributesBecomeProperties) {
-      // Vue sets a static attribute as a property whenever the element has one of that name: the
-      // element receives the string "0" (which it accepts) and no attribute is written.
+      // Vue and Svelte set a static attribute as a property whenever the element has one of that
+      // name: the element receives the string "0" (which it accepts) and no attribute is written.
       expect(chat.temperature).to.equal('0');
       expect(chat.hasAttribute('temperature')).to.equal(false);
       expect(provider.hasAttribute('preload')).to.equal(false);
