@@ -42,6 +42,8 @@ export interface ExampleApp {
   field<T extends HTMLInputElement | HTMLSelectElement | HTMLButtonElement>(name: string): T;
   /** The text of one activity entry (`data-testid`), which the app's event handlers fill in. */
   activity(id: 'model-status' | 'error' | 'sent' | 'last-sent' | 'streamed' | 'reply' | 'completion'): string;
+  /** Errors and warnings the page logged or threw since it loaded. */
+  problems: string[];
 }
 
 /** What the apps start with (their initial state). */
@@ -64,6 +66,17 @@ export async function openExample(framework: Framework, model = MODEL): Promise<
   await loaded;
   const page = frame.contentWindow as PageWindow;
   const doc = page.document;
+  // A framework that rejects a binding usually says so on the console rather than throwing.
+  const problems: string[] = [];
+  for (const level of ['error', 'warn'] as const) {
+    const original = page.console[level].bind(page.console);
+    page.console[level] = (...args: unknown[]) => {
+      problems.push(`console.${level}: ${args.map(String).join(' ')}`);
+      original(...args);
+    };
+  }
+  page.addEventListener('error', (event) => problems.push(`error: ${event.message}`));
+  page.addEventListener('unhandledrejection', (event) => problems.push(`unhandled rejection: ${String(event.reason)}`));
   // The framework renders after its bundle ran; the elements must already be defined by then.
   await until(() => doc.querySelector('slm-chat') !== null, 20_000, `the ${framework} app to render`);
   const app: ExampleApp = {
@@ -78,6 +91,7 @@ export async function openExample(framework: Framework, model = MODEL): Promise<
       return field as never;
     },
     activity: (id) => doc.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? '',
+    problems,
   };
   await app.chat.updateComplete;
   return app;
@@ -124,9 +138,11 @@ export function describeExampleApp(framework: Framework, quirks: FrameworkQuirks
   let app: ExampleApp | undefined;
   const open = async (model?: string) => (app = await openExample(framework, model));
 
-  afterEach(() => {
+  afterEach(function () {
+    const problems = app?.problems ?? [];
     app?.frame.remove();
     app = undefined;
+    if (this.currentTest?.state === 'passed' && problems.length > 0) throw new Error(`The page logged:\n${problems.join('\n')}`);
   });
 
   it('passes strings, numbers and booleans through the attribute or property the app binds', async () => {
