@@ -9,8 +9,8 @@ import { ROOT, contentType, resolveFile } from './static-files.mjs';
 
 const port = Number(process.env.PORT ?? 8000);
 const host = process.env.HOST ?? '127.0.0.1';
-/** Only these folders are public; `/` is the demo page. */
-const PUBLIC = ['/demo/', '/dist/cdn/', '/models/'];
+/** Only these folders are public; `/` is the demo page (`/examples/<framework>/index.html` after `npm run build:examples`). */
+const PUBLIC = ['/demo/', '/dist/cdn/', '/models/', '/examples/'];
 
 const server = createServer(async (request, response) => {
   const url = new URL(request.url ?? '/', 'http://localhost');

@@ -1,0 +1,18 @@
+/**
+ * Mounts the example app. The model comes from the query string so the same page runs the
+ * default Hub model or, offline, the repository's tiny test model:
+ * `?model=slm-tiny&model-base-url=/models/&device=wasm`.
+ */
+import { mount } from 'svelte';
+import App from './App.svelte';
+
+const params = new URLSearchParams(location.search);
+
+mount(App, {
+  target: document.getElementById('app')!,
+  props: {
+    model: params.get('model') ?? 'HuggingFaceTB/SmolLM2-360M-Instruct',
+    modelBaseUrl: params.get('model-base-url') ?? undefined,
+    device: params.get('device') ?? 'auto',
+  },
+});
