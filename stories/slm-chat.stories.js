@@ -1,48 +1,144 @@
 /**
- * Storybook (Component Story Format 3, `@storybook/web-components`) stories for `<slm-chat>`.
- * They run on the generated tiny model (`npm run model`), so they work offline.
+ * `<slm-chat>` in each of its states. Controls come from custom-elements.json; a scripted engine
+ * answers unless the toolbar selects the tiny model. Run `npm run build` (and `npm run model` for
+ * the tiny model) first.
  */
 import { html } from 'lit';
 import '../dist/define.js';
+import { StoryEngine, withEngine } from './support/engines.js';
+import { createElement } from './support/manifest.js';
+
+const MARKDOWN_REPLY = [
+  'Here is a **three-step** plan:',
+  '',
+  '1. Load the model once, in a worker.',
+  '2. Stream each token into the transcript.',
+  '3. Keep the conversation cache for the next turn.',
+  '',
+  '```js',
+  "document.querySelector('slm-chat').send('Hello');",
+  '```',
+  '',
+  'See [the README](https://github.com/) for more.',
+].join('\n');
+
+const CONVERSATION = [
+  { role: 'user', content: 'What runs this chat?' },
+  { role: 'assistant', content: 'A small language model, **in your browser**: nothing you type leaves the device.' },
+  { role: 'user', content: 'Can I style it?' },
+  { role: 'assistant', content: 'Yes: `--slm-*` custom properties and `::part()` selectors.' },
+];
+
+const chat = (args) => createElement('slm-chat', args);
+const sendOnLoad = (text) => async ({ canvasElement }) => {
+  // Not awaited: a story that streams or loads forever would never finish its play function.
+  canvasElement.querySelector('slm-chat').send(text);
+};
 
 export default {
   title: 'Elements/slm-chat',
   component: 'slm-chat',
-  args: { systemPrompt: 'You are a helpful assistant.', maxNewTokens: 48, temperature: 0 },
-  render: ({ systemPrompt, maxNewTokens, temperature }) => html`
-    <slm-provider model="slm-tiny" model-base-url="/models/" device="wasm">
-      <slm-chat system-prompt=${systemPrompt} max-new-tokens=${maxNewTokens} temperature=${temperature}></slm-chat>
-    </slm-provider>
-  `,
+  args: { 'system-prompt': 'You are a helpful assistant.', 'max-new-tokens': 48 },
+  render: (args, context) => withEngine(html`${chat(args)}`, context),
 };
 
-/** An empty chat, ready for a first message. */
+/** Empty, ready for a first message. */
 export const Empty = {};
 
-/** A chat after one exchange. */
-export const AfterOneTurn = {
+/** A conversation set through the `messages` property. */
+export const Conversation = { args: { messages: CONVERSATION } };
+
+/** A reply after one exchange, rendered as safe markdown, with statistics under it (`show-stats`). */
+export const Replied = {
+  args: { 'show-stats': true },
+  render: (args, context) =>
+    withEngine(html`${chat(args)}`, context, { engine: new StoryEngine({ replies: [MARKDOWN_REPLY], delay: 1 }) }),
   play: async ({ canvasElement }) => {
-    await canvasElement.querySelector('slm-chat').send('Hello! What can you do?');
+    await canvasElement.querySelector('slm-chat').send('How does this work?');
   },
 };
 
-/** A model that does not exist: the error is shown and the message kept. */
+/** A reply still streaming (slowly, so there is time to look; Stop keeps what was generated). */
+export const Streaming = {
+  render: (args, context) =>
+    withEngine(html`${chat(args)}`, context, {
+      engine: new StoryEngine({ replies: [MARKDOWN_REPLY.repeat(4)], delay: 150 }),
+    }),
+  play: sendOnLoad('Plan my week, please.'),
+};
+
+/** The first message waits for the model: the download's progress bar (held at 42%). */
+export const Loading = {
+  render: (args, context) =>
+    withEngine(html`${chat(args)}`, context, { engine: new StoryEngine({ loadMs: 400, holdAt: 0.42, cached: false }) }),
+  play: sendOnLoad('Hello?'),
+};
+
+/** The model does not exist: the error is shown, the message kept, and Retry offered. */
 export const MissingModel = {
-  render: () => html`
-    <slm-provider model="no-such-model" model-base-url="/models/" device="wasm">
-      <slm-chat></slm-chat>
-    </slm-provider>
-  `,
+  render: (args, context) =>
+    withEngine(html`${chat(args)}`, context, {
+      engine: new StoryEngine({
+        loadMs: 100,
+        error: { code: 'model-not-found', message: 'The model "no-such-model" was not found (no config.json).' },
+      }),
+      provider: { model: 'no-such-model' },
+    }),
   play: async ({ canvasElement }) => {
     await canvasElement.querySelector('slm-chat').send('Is anyone there?');
   },
 };
 
-/** Themed through custom properties. */
+/** Themed through `--slm-*` custom properties (each one is a control in the CSS section). */
 export const Themed = {
-  render: () => html`
-    <slm-provider model="slm-tiny" model-base-url="/models/" device="wasm">
-      <slm-chat style="--slm-color-accent: #7c3aed; --slm-radius: 0.25rem; --slm-chat-height: 24rem"></slm-chat>
-    </slm-provider>
-  `,
+  args: {
+    messages: CONVERSATION,
+    '--slm-color-accent': '#7c3aed',
+    '--slm-color-user-background': '#ede9fe',
+    '--slm-color-user-text': '#2e1065',
+    '--slm-radius': '1.25rem',
+    '--slm-font-family': 'Georgia, serif',
+    '--slm-chat-height': '26rem',
+  },
+};
+
+/** A dark look from the same tokens (the elements also follow `prefers-color-scheme` by themselves). */
+export const Dark = {
+  args: {
+    messages: CONVERSATION,
+    '--slm-color-background': '#0f172a',
+    '--slm-color-surface': '#1e293b',
+    '--slm-color-text': '#e2e8f0',
+    '--slm-color-text-muted': '#94a3b8',
+    '--slm-color-border': '#334155',
+    '--slm-color-accent': '#38bdf8',
+    '--slm-color-accent-text': '#0f172a',
+    '--slm-color-assistant-background': '#1e293b',
+    '--slm-color-assistant-text': '#e2e8f0',
+  },
+  render: (args, context) => html`<div style="background: #020617; padding: 1rem; color-scheme: dark">${withEngine(html`${chat(args)}`, context)}</div>`,
+};
+
+/** Right to left: the layout mirrors under `dir="rtl"`; `strings` translates the interface. */
+export const RightToLeft = {
+  args: {
+    messages: [
+      { role: 'user', content: 'ما الذي يشغّل هذه المحادثة؟' },
+      { role: 'assistant', content: 'نموذج لغوي صغير يعمل **في متصفحك**، ولا يغادر ما تكتبه جهازك.' },
+    ],
+    strings: { placeholder: 'اكتب رسالة…', send: 'إرسال', stop: 'إيقاف', clear: 'مسح', conversationLabel: 'المحادثة', inputLabel: 'الرسالة' },
+  },
+  render: (args, context) => html`<div dir="rtl" lang="ar">${withEngine(html`${chat(args)}`, context)}</div>`,
+};
+
+/** Slotted header, empty state and footer. */
+export const Slots = {
+  render: (args, context) => {
+    const element = chat(args);
+    element.innerHTML = `
+      <strong slot="header">Assistant</strong>
+      <p slot="empty">Ask about the weather, recipes or code.</p>
+      <small slot="footer">Answers can be wrong. Nothing leaves this device.</small>`;
+    return withEngine(html`${element}`, context);
+  },
 };

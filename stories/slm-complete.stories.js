@@ -1,81 +1,118 @@
 /**
- * Storybook (Component Story Format 3, `@storybook/web-components`) stories for `<slm-complete>`,
- * on the generated tiny model so they work offline.
+ * `<slm-complete>`, standalone and as ghost text, in each of its states. Controls come from
+ * custom-elements.json; a scripted engine answers unless the toolbar selects the tiny model.
  */
 import { html } from 'lit';
 import '../dist/define.js';
+import { StoryEngine, withEngine } from './support/engines.js';
+import { createElement } from './support/manifest.js';
+
+const complete = (args) => createElement('slm-complete', args);
+const completeOnLoad = async ({ canvasElement }) => {
+  // Not awaited: a story that streams or loads forever would never finish its play function.
+  canvasElement.querySelector('slm-complete').complete();
+};
 
 export default {
   title: 'Elements/slm-complete',
   component: 'slm-complete',
-  args: { prompt: 'Once upon a time', maxNewTokens: 32, temperature: 0, stopSequences: '', mode: 'text' },
-  argTypes: { mode: { control: 'inline-radio', options: ['text', 'chat'] } },
-  render: ({ prompt, maxNewTokens, temperature, stopSequences, mode }) => html`
-    <slm-provider model="slm-tiny" model-base-url="/models/" device="wasm">
-      <slm-complete
-        prompt=${prompt}
-        mode=${mode}
-        max-new-tokens=${maxNewTokens}
-        temperature=${temperature}
-        stop-sequences=${stopSequences}
-      ></slm-complete>
-    </slm-provider>
-  `,
+  args: { prompt: 'The three best things about the sea are', 'max-new-tokens': 32 },
+  render: (args, context) =>
+    withEngine(html`${complete(args)}`, context, {
+      engine: new StoryEngine({ replies: [' the light, the salt air and the sound of waves at night.'] }),
+    }),
 };
 
 /** Before running: the prompt and a Complete button. */
 export const Idle = {};
 
-/** After a completion (with its copy button). */
+/** After a completion, with its copy button. */
 export const Completed = {
   play: async ({ canvasElement }) => {
     await canvasElement.querySelector('slm-complete').complete();
   },
 };
 
-/** Cut at the first stop sequence (`reason: "stop"` in `slm-response`). */
-export const StopSequences = {
-  args: { stopSequences: '["e", "a"]' },
-  play: Completed.play,
+/** A completion still streaming (slowly, so there is time to look). */
+export const Streaming = {
+  render: (args, context) =>
+    withEngine(html`${complete(args)}`, context, {
+      engine: new StoryEngine({ replies: [' the light, the salt air and the sound of waves at night. '.repeat(8)], delay: 150 }),
+    }),
+  play: completeOnLoad,
 };
 
-/** An instruction answered through the chat template. */
+/** Waiting for the model: the download's progress bar (held at 42%). */
+export const Loading = {
+  render: (args, context) =>
+    withEngine(html`${complete(args)}`, context, { engine: new StoryEngine({ loadMs: 400, holdAt: 0.42, cached: false }) }),
+  play: completeOnLoad,
+};
+
+/** The model does not exist: the error shows in the status line. */
+export const MissingModel = {
+  render: (args, context) =>
+    withEngine(html`${complete(args)}`, context, {
+      engine: new StoryEngine({ loadMs: 100, error: { code: 'model-not-found', message: 'The model "no-such-model" was not found (no config.json).' } }),
+      provider: { model: 'no-such-model' },
+    }),
+  play: async ({ canvasElement }) => {
+    await canvasElement.querySelector('slm-complete').complete();
+  },
+};
+
+/** An instruction answered through the chat template (`mode="chat"`). */
 export const ChatMode = {
   args: { mode: 'chat', prompt: 'Name three colours.' },
   play: Completed.play,
 };
 
-/** Completes by itself whenever the prompt changes. */
-export const Autorun = {
-  render: ({ prompt, maxNewTokens }) => html`
-    <slm-provider model="slm-tiny" model-base-url="/models/" device="wasm">
-      <label>Prompt <input .value=${prompt} @input=${(event) => (event.target.closest('slm-provider').querySelector('slm-complete').prompt = event.target.value)} /></label>
-      <slm-complete autorun prompt=${prompt} max-new-tokens=${maxNewTokens}></slm-complete>
-    </slm-provider>
-  `,
-};
-
 /** Ghost text in a textarea: type, pause, then Tab accepts and Escape dismisses. */
 export const GhostText = {
-  render: () => html`
-    <slm-provider model="slm-tiny" model-base-url="/models/" device="wasm">
-      <label for="story-notes">Notes</label><br />
-      <textarea id="story-notes" rows="5" cols="48" style="font: 1rem/1.5 serif; padding: 0.5rem"></textarea>
-      <slm-complete for="story-notes"></slm-complete>
-    </slm-provider>
-  `,
+  render: (args, context) =>
+    withEngine(
+      html`<label for="story-notes">Notes</label><br />
+        <textarea id="story-notes" rows="5" cols="48" style="font: 1rem/1.5 serif; padding: 0.5rem"></textarea>
+        ${complete({ for: 'story-notes', debounce: 150 })}`,
+      context,
+      { engine: new StoryEngine({ replies: [' next week is to ship the new search page.'], delay: 20 }) },
+    ),
   play: async ({ canvasElement }) => {
-    const field = canvasElement.querySelector('textarea');
-    field.focus();
+    canvasElement.querySelector('textarea').focus();
     document.execCommand('insertText', false, 'Dear team, the plan for');
   },
 };
 
 /** Ghost text wrapping a single-line input (a suggestion ends at a line break). */
 export const GhostTextInput = {
-  render: () => html`
-    <slm-provider model="slm-tiny" model-base-url="/models/" device="wasm">
-      <slm-complete><input type="text" aria-label="Subject" size="40" /></slm-complete>
-    </slm-provider>
-  `,
+  render: (args, context) => {
+    const element = complete({});
+    element.innerHTML = '<input type="text" aria-label="Subject" size="40" />';
+    return withEngine(html`${element}`, context, { engine: new StoryEngine({ replies: [' for the quarterly review'], delay: 20 }) });
+  },
+  play: async ({ canvasElement }) => {
+    canvasElement.querySelector('input').focus();
+    document.execCommand('insertText', false, 'Agenda');
+  },
+};
+
+/** Themed through `--slm-*` custom properties, and the ghost text's colour. */
+export const Themed = {
+  args: {
+    '--slm-color-accent': '#0f766e',
+    '--slm-color-surface': '#f0fdfa',
+    '--slm-radius': '0',
+    '--slm-font-family': 'Georgia, serif',
+  },
+  play: Completed.play,
+};
+
+/** Right to left: the output and buttons mirror under `dir="rtl"`. */
+export const RightToLeft = {
+  args: { prompt: 'أفضل ثلاثة أشياء في البحر هي', strings: { run: 'أكمل', stop: 'إيقاف', copy: 'نسخ', outputLabel: 'الإكمال' } },
+  render: (args, context) =>
+    html`<div dir="rtl" lang="ar">
+      ${withEngine(html`${complete(args)}`, context, { engine: new StoryEngine({ replies: [' الضوء والهواء المالح وصوت الأمواج.'] }) })}
+    </div>`,
+  play: Completed.play,
 };

@@ -16,7 +16,7 @@ const packed = JSON.parse(
   }),
 )[0].files.map((file) => file.path);
 
-test('the package ships the builds, types, manifest and README, and nothing else', () => {
+test('the package ships the builds, types, framework typings, editor data, manifest and README, and nothing else', () => {
   for (const file of [
     'dist/index.js',
     'dist/index.d.ts',
@@ -27,6 +27,15 @@ test('the package ships the builds, types, manifest and README, and nothing else
     'dist/cdn/slm-worker.js',
     'dist/cdn/ort/ort-wasm-simd-threaded.asyncify.wasm',
     'dist/cdn/ort/ort-wasm-simd-threaded.asyncify.mjs',
+    'dist/types/jsx.d.ts',
+    'dist/types/react.d.ts',
+    'dist/types/preact.d.ts',
+    'dist/types/solid.d.ts',
+    'dist/types/vue.d.ts',
+    'dist/types/svelte.d.ts',
+    'dist/types/vscode.html-custom-data.json',
+    'dist/types/vscode.css-custom-data.json',
+    'dist/types/web-types.json',
     'custom-elements.json',
     'README.md',
     'package.json',
@@ -48,6 +57,7 @@ test('every export, side-effect module and the manifest named by package.json ex
     assert.ok(packed.includes(module.replace(/^\.\//, '')), `${module} is packed`);
   }
   assert.ok(packed.includes(pkg.customElements));
+  assert.ok(packed.includes(pkg['web-types'].replace(/^\.\//, '')), 'the web-types file is packed');
 });
 
 test('the class entry point registers no tags (side-effect free), the define modules do', () => {
