@@ -25,12 +25,6 @@ export default {
       build: {
         ...config.build,
         chunkSizeWarningLimit: 2048,
-        // Vite inlines small files referenced as `new URL('./x.js', import.meta.url)` as data: URLs.
-        // The engine builds such a URL to the worker script only to compare its origin with the
-        // page's (src/engine/worker-client.ts); a data: URL has origin "null", so the engine would
-        // start the raw, unbundled worker.js through a blob: import, which fails. Keep scripts as
-        // files. (Any Vite app using the npm build hits this; reported with this change.)
-        assetsInlineLimit: (file) => (/\.m?js$/.test(file) ? false : undefined),
       },
     };
   },

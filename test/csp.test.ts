@@ -14,21 +14,17 @@ import { clearModelCache, failOnLitDevWarnings, referenceGeneration, requestCoun
 const CDN = `http://127.0.0.1:${location.port}`;
 
 /**
- * transformers.js 4.3.1 fetches ONNX Runtime's loader (`ort-wasm-simd-threaded.asyncify.mjs`)
- * itself and has ONNX Runtime `import()` it from a `blob:` URL (backends/utils/cacheWasm.js,
- * `loadWasmFactory`, used whenever `env.useWasmCache` is true, its default). The worker's
- * `script-src` must allow `blob:` until the engine turns that off (docs/csp.md, "Removing blob:").
+ * The strictest policy that works with the bundle on the page's own origin. (No `blob:`: the
+ * engine turns off transformers.js' WebAssembly cache, which would hand ONNX Runtime its loader
+ * as a `blob:` module; see src/engine/model-files.ts `configureEnvironment`.)
  */
-const LOADER = 'blob:';
-
-/** The strictest policy that works with the bundle on the page's own origin. */
-const SAME_ORIGIN_POLICY = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${LOADER}; style-src 'self'`;
+const SAME_ORIGIN_POLICY = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`;
 
 /**
  * The strictest policy that works with the bundle and the model on the CDN. `'self'` in
  * `script-src` is only for the page's own script (the violation recorder).
  */
-function cdnPolicy({ script = `'self' ${CDN} 'wasm-unsafe-eval' ${LOADER}`, worker = `blob: ${CDN}`, connect = CDN } = {}) {
+function cdnPolicy({ script = `'self' ${CDN} 'wasm-unsafe-eval'`, worker = `blob: ${CDN}`, connect = CDN } = {}) {
   return `default-src 'self'; script-src ${script}; worker-src ${worker}; style-src 'self'; connect-src ${connect}`;
 }
 
@@ -58,25 +54,9 @@ interface Visit {
   cdn: Record<string, number>;
 }
 
-/**
- * Known page violation, not the engine's: Lit's `styleMap` writes its first value as a `style`
- * attribute (lit-html directives/style-map.js, `update()` returns `render()` on first use), which
- * `style-src` without 'unsafe-inline' refuses as `style-src-attr`; later updates go through CSSOM
- * and are allowed. It hits the loading progress bar (src/components/shared/status.ts), whose first
- * width is then missing. The fix belongs to the elements; see docs/csp.md, "Known issue".
- */
-function isProgressBarStyle(report: CspReport): boolean {
-  return report['effective-directive'] === 'style-src-attr' && /\/dist\/cdn\/slm-elements\.js$/.test(report['source-file'] ?? '');
-}
-
-/** The page listener's view of the same known violation. */
-function isProgressBarStyleEvent(violation: { directive: string; source: string }): boolean {
-  return violation.directive === 'style-src-attr' && /\/dist\/cdn\/slm-elements\.js$/.test(violation.source);
-}
-
-/** Reports the test should care about: all but the sentinel and the known progress-bar style. */
+/** Reports the test should care about: all but the sentinel. */
 function unexpected(reports: CspReport[]): CspReport[] {
-  return reports.filter((report) => !report['blocked-uri'].includes('/csp-sentinel') && !isProgressBarStyle(report));
+  return reports.filter((report) => !report['blocked-uri'].includes('/csp-sentinel'));
 }
 
 /**
@@ -168,7 +148,7 @@ describe('the script-tag bundle under a Content-Security-Policy', () => {
     // A same-origin worker, so it runs under the policy its own script was served with.
     expect(workers).to.deep.equal([new URL('/dist/cdn/slm-worker.js', location.href).href]);
     expect(unexpected(reports)).to.deep.equal([]);
-    expect(pageViolations.filter((violation) => !isProgressBarStyleEvent(violation))).to.deep.equal([]);
+    expect(pageViolations).to.deep.equal([]);
   });
 
   it('starts its worker through a blob: module when loaded from another origin', async () => {
@@ -203,7 +183,7 @@ describe('the script-tag bundle under a Content-Security-Policy', () => {
     expect(workers[0]).to.match(/^blob:/);
     expect(cdn).to.have.property('/dist/cdn/ort/ort-wasm-simd-threaded.asyncify.wasm');
     expect(unexpected(reports)).to.deep.equal([]);
-    expect(pageViolations.filter((violation) => !isProgressBarStyleEvent(violation))).to.deep.equal([]);
+    expect(pageViolations).to.deep.equal([]);
   });
 
   describe('every source of those policies is needed (the policy really is enforced)', () => {
@@ -218,16 +198,6 @@ describe('the script-tag bundle under a Content-Security-Policy', () => {
       expect(unexpected(reports).map((report) => [report['document-uri'], report['blocked-uri']])).to.deep.include([
         new URL('/dist/cdn/slm-worker.js', location.href).href,
         'wasm-eval',
-      ]);
-    });
-
-    it('without blob: in script-src the worker cannot import the ONNX Runtime loader transformers.js made', async () => {
-      const policy = SAME_ORIGIN_POLICY.replace(` ${LOADER}`, '');
-      const { outcome, reports } = await visit('same-origin.html', policy);
-      expect(outcome).to.include({ kind: 'error', code: 'load-failed' });
-      expect((outcome as { message: string }).message).to.match(/blob:/);
-      expect(unexpected(reports).map((report) => [report['document-uri'], report['effective-directive'], report['blocked-uri']])).to.deep.equal([
-        [new URL('/dist/cdn/slm-worker.js', location.href).href, 'script-src-elem', 'blob'],
       ]);
     });
 
@@ -265,7 +235,8 @@ describe('the script-tag bundle under a Content-Security-Policy', () => {
 
     it('without the CDN in connect-src the worker cannot download the model', async () => {
       const { outcome, reports } = await visit('cross-origin.html', cdnPolicy({ connect: "'self'" }));
-      expect(outcome).to.include({ kind: 'error', code: 'load-failed' });
+      expect(outcome).to.include({ kind: 'error', code: 'network-error' });
+      expect((outcome as { message: string }).message).to.include('connect-src');
       const refused = unexpected(reports).filter((report) => report['effective-directive'] === 'connect-src');
       expect(refused).not.to.be.empty;
       // From the blob: worker (which reports its document as "blob"), for a file of the model.

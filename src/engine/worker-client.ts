@@ -73,7 +73,10 @@ const workerSources = new WeakMap<Worker, WorkerSource>();
 export function startModelWorker(): Worker {
   const url = new URL('./worker.js', import.meta.url);
   let worker: Worker;
-  const bootstrap = typeof location !== 'undefined' && url.origin !== location.origin;
+  // Decided by this module's own origin, not `url`'s: bundlers rewrite `url` (Vite inlines a small
+  // file as a `data:` URL, whose origin is "null"), which would look cross-origin and send a
+  // bundled app down the blob: path to an unbundled worker script.
+  const bootstrap = typeof location !== 'undefined' && new URL(import.meta.url).origin !== location.origin;
   if (!bootstrap) {
     worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'slm-model' });
   } else {

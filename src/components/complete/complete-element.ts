@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssomStyle } from '../shared/cssom-style.js';
 import { EngineController } from '../../controllers/engine-controller.js';
 import { GenerationController } from '../../controllers/generation-controller.js';
 import { GhostTextController, isTextField, type TextField } from '../../controllers/ghost-text-controller.js';
@@ -351,8 +351,8 @@ export class SlmCompleteElement extends LitElement {
         part="ghost"
         class="mirror ${field instanceof HTMLInputElement ? 'single-line' : ''}"
         aria-hidden="true"
-        style=${styleMap(layout.box)}
-      ><div class="mirror-content" style=${styleMap(layout.content)}><span class="before">${ghost.before}</span><wbr /><span part="suggestion" class="suggestion">${ghost.suggestion}</span></div></div>`;
+        ${cssomStyle(layout.box)}
+      ><div class="mirror-content" ${cssomStyle(layout.content)}><span class="before">${ghost.before}</span><wbr /><span part="suggestion" class="suggestion">${ghost.suggestion}</span></div></div>`;
     }
     return html`<div class="anchor">${mirror}</div>
       <div class="visually-hidden" role="status" aria-live="polite">${ghost.announcement}</div>`;

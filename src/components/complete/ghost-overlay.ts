@@ -55,7 +55,7 @@ const LAYOUT_PROPERTIES = [
   'color',
 ] as const;
 
-/** Inline styles of the mirror box and of its content, as `styleMap` takes them. */
+/** Inline styles of the mirror box and of its content (dashed property names, as `style.setProperty` takes them). */
 export interface MirrorLayout {
   box: Record<string, string>;
   content: Record<string, string>;

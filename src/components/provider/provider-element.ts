@@ -12,6 +12,9 @@ import { SlmReadyEvent } from '../../events/slm-ready.js';
 import { SlmWarningEvent } from '../../events/slm-warning.js';
 import { providerStyles } from './provider.styles.js';
 
+/** Engine events the provider re-dispatches as `slm-*` events. */
+const FORWARDED = ['progress', 'ready', 'warning', 'status-change'];
+
 /**
  * Loads one language model in a Web Worker and shares it with every `slm-*` element inside it:
  * one download, one copy in memory, however many widgets use it.
@@ -29,9 +32,6 @@ import { providerStyles } from './provider.styles.js';
  * @fires slm-error - A bad attribute value or a failed load. `detail: { code, message }`.
  * @fires slm-warning - Something went wrong but the model works (WebGPU fell back to WebAssembly, a damaged cached file was repaired, storage refused). `detail: { code, message }`.
  */
-/** Engine events the provider re-dispatches as `slm-*` events. */
-const FORWARDED = ['progress', 'ready', 'warning', 'status-change'];
-
 export class SlmProviderElement extends LitElement {
   static override styles = providerStyles;
 

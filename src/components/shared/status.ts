@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssomStyle } from './cssom-style.js';
 import type { EngineController } from '../../controllers/engine-controller.js';
 import type { GenerationController } from '../../controllers/generation-controller.js';
 import { format, formatBytes } from './format.js';
@@ -112,8 +112,8 @@ export function renderStatus(status: StatusLine): TemplateResult {
             aria-valuenow=${Math.round(status.progress * 100)}
             aria-valuetext=${status.amount || `${Math.round(status.progress * 100)}%`}
           >
-            <!-- styleMap sets the width through CSSOM, which a strict style-src CSP allows. -->
-            <div class="progress-bar" style=${styleMap({ width: `${(status.progress * 100).toFixed(1)}%` })}></div>
+            <!-- Through CSSOM, which a strict style-src allows (styleMap's first write is an attribute). -->
+            <div class="progress-bar" ${cssomStyle({ width: `${(status.progress * 100).toFixed(1)}%` })}></div>
           </div>
           <span class="progress-amount" aria-hidden="true">${status.amount}</span>
         </div>`}
