@@ -8,7 +8,7 @@
  */
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
 /**
@@ -46,8 +46,13 @@ function importMetaUrlFiles() {
   };
 }
 
+// Chunk names carry content hashes: without this, every build would leave the last one's behind.
+rmSync(new URL('./dist/cdn/chunks/', import.meta.url), { recursive: true, force: true });
+
 export default {
-  input: { 'slm-elements': 'dist/define.js' },
+  // The elements (defined at once), and the markdown renderer for pages that use it directly
+  // (the chat loads the same chunk lazily).
+  input: { 'slm-elements': 'dist/define.js', 'slm-markdown': 'dist/markdown.js' },
   output: {
     dir: 'dist/cdn',
     format: 'es',

@@ -34,8 +34,6 @@ export type {
 
 export * from './events/index.js';
 
-export { MarkdownStream, renderMarkdown, codeTextForCopyButton, type MarkdownStreamOptions } from './render/markdown-stream.js';
-export { markdownStyles } from './render/markdown.styles.js';
 export type { ChatStrings } from './components/chat/chat.strings.js';
 export { DEFAULT_CHAT_STRINGS } from './components/chat/chat.strings.js';
 export type { CompleteStrings } from './components/complete/complete.strings.js';

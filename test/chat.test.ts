@@ -1,12 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../dist/define.js';
-import {
-  renderMarkdown,
-  type SlmChatElement,
-  type SlmProviderElement,
-  type SlmResponseDetail,
-  type SlmTokenEvent,
-} from '../dist/index.js';
+import type { SlmChatElement, SlmProviderElement, SlmResponseDetail, SlmTokenEvent } from '../dist/index.js';
+import { renderMarkdown } from '../dist/markdown.js';
 import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, until } from './helpers.js';
 
 const MAX = 24;

@@ -6,7 +6,8 @@
  * The library comes from the script-tag bundle (`/dist/cdn/slm-elements.js`), exactly what users
  * load; the naive baselines use transformers.js directly (`bare-pipeline.js`).
  */
-import { MarkdownStream, engineContext, markdownStyles, renderMarkdown } from '/dist/cdn/slm-elements.js';
+import { engineContext } from '/dist/cdn/slm-elements.js';
+import { MarkdownStream, markdownStyles, renderMarkdown } from '/dist/cdn/slm-markdown.js';
 import { bareGenerate, bareLoad } from './bare-pipeline.js';
 import { markdownReply, splitTokens } from './markdown-sample.js';
 

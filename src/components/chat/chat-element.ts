@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -8,13 +8,11 @@ import type { ChatMessage } from '../../engine/types.js';
 import { SlmClearEvent } from '../../events/slm-clear.js';
 import type { SlmResponseDetail } from '../../events/slm-response.js';
 import { SlmSendEvent } from '../../events/slm-send.js';
-import { codeTextForCopyButton } from '../../render/markdown-stream.js';
-import { markdownStyles } from '../../render/markdown.styles.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
 import { cursorStyles } from '../shared/cursor.styles.js';
 import { format, formatBytes } from '../shared/format.js';
-import { markdown } from '../shared/markdown-directive.js';
+import { loadMarkdownRenderer, markdown, markdownRenderer, markdownStyleSheet } from '../shared/markdown-directive.js';
 import { describeStatus, renderStatus } from '../shared/status.js';
 import { statusStyles } from '../shared/status.styles.js';
 import { loadConversation, saveConversation } from './chat-storage.js';
@@ -103,7 +101,8 @@ let instances = 0;
  * @fires slm-warning - Without a provider only: something went wrong but the model works (see `<slm-provider>`).
  */
 export class SlmChatElement extends LitElement {
-  static override styles = [themeStyles, statusStyles, cursorStyles, unsafeCSS(markdownStyles), chatStyles];
+  // The markdown styles arrive with the renderer (see `useMarkdownRenderer`).
+  static override styles = [themeStyles, statusStyles, cursorStyles, chatStyles];
 
   /** Instructions sent as the conversation's system message (not shown in the transcript). */
   @property({ attribute: 'system-prompt' }) systemPrompt = '';
@@ -146,6 +145,8 @@ export class SlmChatElement extends LitElement {
 
   @query('textarea') private input?: HTMLTextAreaElement;
   @query('.log') private log?: HTMLElement;
+  /** The markdown renderer's styles are adopted (see `useMarkdownRenderer`). */
+  private adoptedMarkdown = false;
   /** The transcript is scrolled to its end (follows new text). */
   private pinned = true;
   private scrollQueued = false;
@@ -243,6 +244,7 @@ export class SlmChatElement extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('markdown') && this.markdown !== 'off' && !this.adoptedMarkdown) void this.useMarkdownRenderer();
     // Restore before the first render, so a persisted transcript never flashes empty.
     if (changed.has('persist') && this.persist) {
       const stored = loadConversation(this.persist);
@@ -254,6 +256,25 @@ export class SlmChatElement extends LitElement {
     if (this.persist && changed.has('messages') && !this.generation.busy) {
       saveConversation(this.persist, this.messages);
     }
+  }
+
+  /**
+   * Loads the markdown renderer (a separate chunk, shared by every chat on the page), adopts its
+   * styles and re-renders: replies shown as plain text until then turn into markdown.
+   */
+  private async useMarkdownRenderer(): Promise<void> {
+    try {
+      await loadMarkdownRenderer();
+    } catch (error) {
+      // Replies stay plain text: readable, just not formatted.
+      console.warn('slm-chat: the markdown renderer could not be loaded', error);
+      return;
+    }
+    const sheet = markdownStyleSheet()!;
+    const root = this.renderRoot as ShadowRoot;
+    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    this.adoptedMarkdown = true;
+    this.requestUpdate();
   }
 
   /** Generates the assistant's answer to the conversation as it stands. */
@@ -361,7 +382,9 @@ export class SlmChatElement extends LitElement {
   private async onLogClick(event: MouseEvent): Promise<void> {
     const button = (event.target as Element).closest<HTMLButtonElement>('[data-copy]');
     if (!button) return;
-    await this.copyText(codeTextForCopyButton(button));
+    const renderer = markdownRenderer();
+    if (!renderer) return;
+    await this.copyText(renderer.codeTextForCopyButton(button));
     const label = button.textContent;
     button.textContent = this.text.copied;
     setTimeout(() => (button.textContent = label), 1500);
@@ -397,7 +420,7 @@ export class SlmChatElement extends LitElement {
       message.role === 'assistant'
         ? html`<div
             part="message-content"
-            class="content ${this.markdown !== 'off' ? 'markdown' : ''} ${streaming ? 'streaming' : ''}"
+            class="content ${this.markdown !== 'off' && markdownRenderer() ? 'markdown' : ''} ${streaming ? 'streaming' : ''}"
             ${markdown(message.content, {
               enabled: this.markdown !== 'off',
               streaming,

@@ -52,6 +52,16 @@ export const chatStyles = css`
     white-space: pre-wrap;
   }
 
+  /*
+   * A long transcript must not cost more to paint per streamed token than a short one: blocks
+   * scrolled out of view are skipped (their last size is remembered), so the browser lays out and
+   * paints only what is on screen (bench: main-thread time per painted token, token 100 vs 4,000).
+   */
+  .content.markdown > .md-block {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 1.5em;
+  }
+
   .message.being-edited {
     outline: 2px dashed var(--_accent);
     outline-offset: 2px;

@@ -2,10 +2,44 @@
  * `markdown(text, enabled)`: an element directive that keeps a `MarkdownStream` per element and
  * feeds it only the text added since the last render, so a streaming reply costs the same to
  * paint at its 4,000th token as at its first (completed blocks are never rebuilt).
+ *
+ * The renderer is a separate module, loaded on first need (`loadMarkdownRenderer`), which keeps it
+ * out of the page's first script. Until it has arrived the text is shown as plain text; the host
+ * re-renders when it arrives and the directive switches to markdown.
  */
-import { nothing } from 'lit';
+import { nothing, unsafeCSS } from 'lit';
 import { Directive, PartType, directive, type ElementPart, type PartInfo } from 'lit/directive.js';
-import { MarkdownStream } from '../../render/markdown-stream.js';
+import type { MarkdownStream } from '../../render/markdown-stream.js';
+
+type Renderer = typeof import('../../render/renderer.js');
+
+let renderer: Renderer | undefined;
+let loading: Promise<Renderer> | undefined;
+let sheet: CSSStyleSheet | undefined;
+
+/** Loads the markdown renderer once per page; resolves when `markdownRenderer()` returns it. */
+export function loadMarkdownRenderer(): Promise<Renderer> {
+  loading ??= import('../../render/renderer.js').then(
+    (module) => (renderer = module),
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/** The renderer, once loaded. */
+export function markdownRenderer(): Renderer | undefined {
+  return renderer;
+}
+
+/** The renderer's styles as a constructable stylesheet (shared by every element that adopts it). */
+export function markdownStyleSheet(): CSSStyleSheet | undefined {
+  if (!renderer) return undefined;
+  sheet ??= unsafeCSS(renderer.markdownStyles).styleSheet;
+  return sheet;
+}
 
 class MarkdownDirective extends Directive {
   private stream: MarkdownStream | undefined;
@@ -23,7 +57,7 @@ class MarkdownDirective extends Directive {
 
   override update(part: ElementPart, [text, options]: Parameters<this['render']>) {
     const element = part.element as HTMLElement;
-    if (!options.enabled) {
+    if (!options.enabled || !renderer) {
       // markdown="off": one text node, updated in place.
       if (this.stream) {
         element.replaceChildren();
@@ -38,7 +72,7 @@ class MarkdownDirective extends Directive {
       this.plain = undefined;
     }
     if (!this.stream) {
-      this.stream = new MarkdownStream(element, { copyLabel: options.copyLabel });
+      this.stream = new renderer.MarkdownStream(element, { copyLabel: options.copyLabel });
       this.finished = false;
     }
     const source = this.stream.source;
