@@ -1,8 +1,13 @@
 import { css } from 'lit';
 
-/** The blinking block cursor drawn after text that is still streaming (class `streaming`). */
+/**
+ * The blinking block cursor drawn after text that is still streaming (class `streaming`): at the
+ * end of plain text, or inside the last block of rendered markdown (after a block it would sit on
+ * a line of its own).
+ */
 export const cursorStyles = css`
-  .streaming::after {
+  .streaming:not(:has(> .md-block))::after,
+  .streaming > .md-block:last-child::after {
     content: '';
     display: inline-block;
     width: 0.5em;
