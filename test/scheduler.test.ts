@@ -161,4 +161,30 @@ describe('the scheduler (real model)', () => {
     expect(provider.status).to.equal('idle');
     expect(await provider.stats()).to.deep.equal({ conversations: 0, cacheBytes: 0, queued: 0, running: false });
   });
+
+  it('switching the model at run time unloads the old one (its worker and caches) and serves the new one', async () => {
+    const provider = await fixture<SlmProviderElement>(html`
+      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
+        <slm-chat max-new-tokens="6"></slm-chat>
+      </slm-provider>
+    `);
+    const chat = provider.querySelector('slm-chat')!;
+    const expected = await referenceGeneration([{ role: 'user', content: 'Switch' }], 6);
+    expect(await chat.send('Switch')).to.equal(expected.text);
+    expect((await provider.stats()).conversations).to.equal(1);
+    const oldInfo = provider.engine.info;
+
+    // Same weights under another name (the fallback fixture's q8 file is slm-tiny's model).
+    provider.model = 'slm-gpu-broken';
+    await provider.updateComplete;
+    expect(provider.status).to.equal('idle');
+    // The old worker is gone with its caches: nothing is held until the new model is needed.
+    expect(await provider.stats()).to.deep.equal({ conversations: 0, cacheBytes: 0, queued: 0, running: false });
+    const ready = new Promise<CustomEvent>((resolve) => provider.addEventListener('slm-ready', resolve as never, { once: true }));
+    expect(await chat.regenerate()).to.equal(expected.text);
+    const { detail } = await ready;
+    expect(detail.model).to.equal('slm-gpu-broken');
+    expect(detail.dtype).to.equal('q8');
+    expect(oldInfo!.model).to.equal(MODEL);
+  });
 });
