@@ -40,6 +40,23 @@ async function typeAndSend(chat: SlmChatElement, text: string, view: Window & ty
   chat.shadowRoot!.querySelector<HTMLButtonElement>('[part="send-button"]')!.click();
 }
 
+/**
+ * Loads the tiny model once into an empty Cache Storage (wasm, fp32) and returns the cache entry
+ * of one of its files, to be damaged by the test.
+ */
+async function cachedFile(file: string): Promise<{ cache: Cache; key: Request }> {
+  await clearModelCache();
+  const warm = await fixture<SlmProviderElement>(
+    html`<slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm" dtype="fp32"></slm-provider>`,
+  );
+  await warm.load();
+  warm.remove();
+  const cache = await caches.open('transformers-cache');
+  const key = (await cache.keys()).find((request) => request.url.endsWith(`/models/${MODEL}/${file}`));
+  expect(key, `${file} is cached`).to.exist;
+  return { cache, key: key! };
+}
+
 /** Opens `cdn-page.html` (a plain page with a provider and a chat, `dtype` auto) in an iframe. */
 async function openPlainPage(): Promise<{ frame: HTMLIFrameElement; page: Window & typeof globalThis }> {
   const frame = document.createElement('iframe');
@@ -113,17 +130,8 @@ describe('faults and recovery (real model)', () => {
   });
 
   it('detects a damaged cached weights file, deletes it, downloads it again and loads', async () => {
-    await clearModelCache();
-    const warm = await fixture<SlmProviderElement>(
-      html`<slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm" dtype="fp32"></slm-provider>`,
-    );
-    await warm.load();
-    warm.remove();
-
     // Damage the cached copy: keep its headers, cut its bytes in half.
-    const cache = await caches.open('transformers-cache');
-    const key = (await cache.keys()).find((request) => request.url.endsWith(`/models/${MODEL}/onnx/model.onnx`))!;
-    expect(key, 'the weights are cached').to.exist;
+    const { cache, key } = await cachedFile('onnx/model.onnx');
     const original = (await cache.match(key))!;
     const bytes = await original.arrayBuffer();
     await cache.put(key, new Response(bytes.slice(0, bytes.byteLength / 2), { headers: original.headers }));
@@ -149,14 +157,7 @@ describe('faults and recovery (real model)', () => {
   });
 
   it('repairs a damaged cached config.json too', async () => {
-    await clearModelCache();
-    const warm = await fixture<SlmProviderElement>(
-      html`<slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm" dtype="fp32"></slm-provider>`,
-    );
-    await warm.load();
-    warm.remove();
-    const cache = await caches.open('transformers-cache');
-    const key = (await cache.keys()).find((request) => request.url.endsWith(`/models/${MODEL}/config.json`))!;
+    const { cache, key } = await cachedFile('config.json');
     await cache.put(key, new Response('{"model_type": "lla', { headers: { 'content-type': 'application/json' } }));
 
     const provider = await fixture<SlmProviderElement>(

@@ -6,7 +6,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { SlmChatElement, SlmCompleteElement, SlmProviderElement } from '../dist/index.js';
 import '../dist/define.js';
-import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, until } from './helpers.js';
+import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration } from './helpers.js';
 
 const settings = { maxNewTokens: 6, temperature: 0 };
 
@@ -65,18 +65,25 @@ describe('the scheduler (real model)', () => {
     const engine = provider.engine;
     await provider.load();
     const places: Record<string, number[]> = { b: [], c: [] };
-    const a = engine.generate({ kind: 'text', prompt: 'First' }, { ...settings, maxNewTokens: 30 });
+    // Every sentence the element's status line shows (the tiny model is fast: a place in line may
+    // last only a few milliseconds, shorter than a frame).
+    const complete = provider.querySelector('slm-complete')!;
+    const status = complete.shadowRoot!.querySelector('[part="status"]')!;
+    const shownTexts: string[] = [];
+    const observer = new MutationObserver(() => shownTexts.push(status.textContent!));
+    observer.observe(status, { childList: true, characterData: true, subtree: true });
+    const a = engine.generate({ kind: 'text', prompt: 'First' }, { ...settings, maxNewTokens: 200 });
     const b = engine.generate({ kind: 'text', prompt: 'Second' }, settings, { onQueue: (n) => places.b!.push(n) });
     const c = engine.generate({ kind: 'text', prompt: 'Third' }, settings, { onQueue: (n) => places.c!.push(n) });
-    // While A and B are ahead, an element's request waits third in line and says so.
-    const complete = provider.querySelector('slm-complete')!;
+    // While A runs and B and C wait, an element's request waits third in line and says so.
     const shown = complete.complete('Fourth');
-    await until(
-      () => /Waiting in line \(3 ahead\)/.test(complete.shadowRoot!.querySelector('[part="status"]')!.textContent!),
-      10_000,
-      'the queue place in the status line',
-    );
     await Promise.all([a, b, c, shown]);
+    observer.disconnect();
+    expect(shownTexts.filter((text) => /Waiting in line/.test(text))).to.deep.equal([
+      'Waiting in line (3 ahead)…',
+      'Waiting in line (2 ahead)…',
+      'Waiting in line (1 ahead)…',
+    ]);
     expect(places.b).to.deep.equal([1, 0]);
     expect(places.c).to.deep.equal([2, 1, 0]);
   });
