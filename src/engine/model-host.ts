@@ -240,7 +240,7 @@ export class ModelHost {
    * may succeed: `repair` when a file did not parse and the model had files in Cache Storage (a
    * damaged copy), `fallback` when WebGPU failed and WebAssembly is next. A new worker, because
    * ONNX Runtime's WebAssembly instance does not recover from a failed session creation: every
-   * later session in the same worker fails too (seen with 1.25 / transformers.js 4.3.1).
+   * later session in the same worker fails too (seen with onnxruntime-web 1.31.0-dev / transformers.js 4.3.1: a truncated cached model.onnx, repaired in the same worker, still failed "protobuf parsing failed"; a new worker loaded the same bytes).
    */
   async load(
     config: WorkerLoadConfig,
