@@ -32,6 +32,11 @@ export interface RunOptions {
   onText?: (text: string) => void;
   /** Queue priority in the engine (default `interactive`). */
   priority?: GenerationPriority;
+  /**
+   * Called with the result before `slm-response` is fired, so the host's state (a chat's
+   * transcript) is final when listeners look at it.
+   */
+  onSettled?: (detail: SlmResponseDetail) => void;
 }
 
 /** Phase of the element's generation, for rendering and status announcements. */
@@ -85,7 +90,7 @@ export class GenerationController implements ReactiveController {
   private async generate(
     input: GenerationInput,
     rawSettings: RawGenerationSettings,
-    { conversationId, contextWindow: rawWindow, onText, priority }: RunOptions,
+    { conversationId, contextWindow: rawWindow, onText, priority, onSettled }: RunOptions,
   ): Promise<SlmResponseDetail> {
     this.stop();
     const abort = new AbortController();
@@ -158,6 +163,7 @@ export class GenerationController implements ReactiveController {
       this.phase = detail.reason === 'error' ? 'error' : detail.reason === 'stopped' ? 'stopped' : 'done';
       this.renderNow();
     }
+    onSettled?.(detail);
     this.host.dispatchEvent(new SlmResponseEvent(detail));
     return detail;
   }

@@ -10,6 +10,7 @@ import type {
   DeviceOption,
   DtypeOption,
   EngineConfig,
+  LoadMode,
   GenerationSettings,
 } from './types.js';
 
@@ -20,10 +21,10 @@ export const DEVICE_OPTIONS: readonly DeviceOption[] = ['auto', 'webgpu', 'wasm'
 export const DTYPE_OPTIONS: readonly DtypeOption[] = ['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 
 /** Allowed `load` values of `<slm-provider>`. */
-export const LOAD_MODES = ['lazy', 'eager', 'manual'] as const;
+export const LOAD_MODES: readonly LoadMode[] = ['lazy', 'eager', 'manual'];
 
 /** Validates the `load` attribute. */
-export function parseLoadMode(value: string | null | undefined): Parsed<(typeof LOAD_MODES)[number]> {
+export function parseLoadMode(value: string | null | undefined): Parsed<LoadMode> {
   if (value === null || value === undefined || value.trim() === '') return ok('lazy');
   return oneOf('load', value, LOAD_MODES);
 }

@@ -297,16 +297,19 @@ export class SlmChatElement extends LitElement {
           answer.content = text;
           this.scrollToEnd();
         },
+        // Before `slm-response`: its listeners see the final transcript.
+        onSettled: (result) => {
+          answer.content = result.text;
+          this.results.set(answer, result);
+          if (!answer.content && result.reason === 'error') {
+            // Keep the user's message; drop only the empty reply bubble.
+            this.messages = this.messages.filter((message) => message !== answer);
+          } else {
+            this.messages = [...this.messages];
+          }
+        },
       },
     );
-    answer.content = result.text;
-    this.results.set(answer, result);
-    if (!answer.content && result.reason === 'error') {
-      // Keep the user's message; drop only the empty reply bubble.
-      this.messages = this.messages.filter((message) => message !== answer);
-    } else {
-      this.messages = [...this.messages];
-    }
     return result.text;
   }
 

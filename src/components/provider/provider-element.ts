@@ -5,7 +5,16 @@ import { engineContext } from '../../context/engine-context.js';
 import type { SlmWarningData } from '../../engine/errors.js';
 import { LocalEngine } from '../../engine/local-engine.js';
 import { parseEngineConfig, parseLoadMode } from '../../engine/options.js';
-import type { DeviceCapabilities, EngineStats, EngineStatus, LoadProgress, ReadyInfo } from '../../engine/types.js';
+import type {
+  DeviceCapabilities,
+  DeviceOption,
+  DtypeOption,
+  EngineStats,
+  EngineStatus,
+  LoadMode,
+  LoadProgress,
+  ReadyInfo,
+} from '../../engine/types.js';
 import { SlmErrorEvent } from '../../events/slm-error.js';
 import { SlmProgressEvent } from '../../events/slm-progress.js';
 import { SlmReadyEvent } from '../../events/slm-ready.js';
@@ -39,10 +48,10 @@ export class SlmProviderElement extends LitElement {
   @property() model = '';
 
   /** Where the model runs: `auto` (WebGPU when available, else WebAssembly), `webgpu` or `wasm`. */
-  @property() device = 'auto';
+  @property() device: DeviceOption = 'auto';
 
   /** Weight precision: `auto` (best file for the device), `fp32`, `fp16`, `q8`, `q4` or `q4f16`. */
-  @property() dtype = 'auto';
+  @property() dtype: DtypeOption = 'auto';
 
   /** Self-hosted models: files are read from `<model-base-url><model>/…` and never from the Hub. */
   @property({ attribute: 'model-base-url' }) modelBaseUrl = '';
@@ -51,7 +60,7 @@ export class SlmProviderElement extends LitElement {
   @property({ attribute: 'wasm-base-url' }) wasmBaseUrl = '';
 
   /** When to load: `lazy` (on the first request; default), `eager` (as soon as the element is on the page) or `manual` (only when the page calls `load()`). */
-  @property({ attribute: 'load' }) loadMode = 'lazy';
+  @property({ attribute: 'load' }) loadMode: LoadMode = 'lazy';
 
   /** Same as `load="eager"`. */
   @property({ type: Boolean }) preload = false;
