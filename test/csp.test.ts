@@ -98,7 +98,8 @@ async function visit(fixture: 'same-origin.html' | 'cross-origin.html', policy: 
     await chat.updateComplete;
     let timer = 0;
     const outcome = await new Promise<Outcome>((resolve) => {
-      chat.addEventListener('slm-response', () => resolve({ kind: 'response', text: chat.messages[1]!.content }));
+      // After a failure the transcript holds only the user's message (the empty reply is dropped).
+      chat.addEventListener('slm-response', () => resolve({ kind: 'response', text: chat.messages[1]?.content ?? '' }));
       // The provider reports load failures; the chat's own errors bubble to it.
       provider.addEventListener('slm-error', (event) => resolve({ kind: 'error', ...(event as CustomEvent).detail }));
       timer = window.setTimeout(() => resolve({ kind: 'timeout' }), 60_000);
