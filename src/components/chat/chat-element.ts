@@ -93,7 +93,7 @@ let instances = 0;
  *
  * @fires slm-send - Before a user message is sent; cancelable, `detail.text` may be changed.
  * @fires slm-token - Per generated token. `detail: { token, tokenId, text }`, `text` being the reply so far.
- * @fires slm-response - A reply ended. `detail: { text, reason, tokens, ttftMs, tokensPerSecond, promptTokens, cachedTokens, droppedMessages, error? }`.
+ * @fires slm-response - A reply ended (`messages` already holds it, or no longer holds an empty reply after a failure). `detail: { text, reason, tokens, ttftMs, tokensPerSecond, promptTokens, cachedTokens, droppedMessages, error? }`.
  * @fires slm-error - A request of this chat failed (load failures are reported by the provider). `detail: { code, message }`.
  * @fires slm-clear - The conversation was cleared. `detail: { messages }` (what was removed).
  * @fires slm-progress - Without a provider only: model files arrive.
