@@ -65,6 +65,11 @@ const BENCH_MODEL = 'slm-bench';
 const TINY_MODEL = 'slm-tiny';
 /** Repetitions of the timed generations (medians are reported). */
 const REPS = Number(flags.reps ?? (QUICK ? 1 : 7));
+/**
+ * Rounds of the decode-speed comparison (measure 1), the noisiest ratio: a round's A/A control
+ * spans ±15% on a shared 2-core machine, so its median needs more rounds than the others.
+ */
+const DECODE_REPS = Number(flags.reps ?? (QUICK ? 1 : 15));
 /** Reply length for decode speed, main-thread and stop measurements. */
 const REPLY_TOKENS = Number(flags.tokens ?? (QUICK ? 64 : 256));
 /** Tokens to wait for before clicking stop. */
@@ -133,6 +138,7 @@ async function describeRun(browser) {
     device: DEVICE,
     quick: QUICK,
     reps: REPS,
+    decodeReps: DECODE_REPS,
     replyTokens: REPLY_TOKENS,
     models: { [BENCH_MODEL]: await modelConfig(BENCH_MODEL), [TINY_MODEL]: await modelConfig(TINY_MODEL) },
     gitCommit: (() => {
@@ -585,7 +591,7 @@ async function compareWithBareWorker(page, cdp, reps, tokens, engineArms = false
 // 1. Widget overhead.
 async function benchOverhead(ctx) {
   const { page, cdp } = await openModelPage(ctx);
-  const bench = await compareWithBareWorker(page, cdp, REPS, REPLY_TOKENS, true);
+  const bench = await compareWithBareWorker(page, cdp, DECODE_REPS, REPLY_TOKENS, true);
   log(`overhead ${BENCH_MODEL}: chat ${bench.widgetTps} tok/s vs bare worker ${bench.bareWorkerTps} tok/s (×${bench.tpsRatio}); engine API alone ${bench.engineTps} tok/s (×${bench.engineTpsRatio}); CPU ms/token chat ${bench.cpuMsPerToken.chat}, engine ${bench.cpuMsPerToken.engine}, bare ${bench.cpuMsPerToken.bare}; TTFT ${bench.widgetTtftMs} vs ${bench.bareWorkerTtftMs} ms`);
 
   // The same bare pipeline on the main thread, for reference.
