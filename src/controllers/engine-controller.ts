@@ -13,16 +13,11 @@ import { engineContext, type SlmEngine } from '../context/engine-context.js';
 import { LocalEngine } from '../engine/local-engine.js';
 import { parseEngineConfig } from '../engine/options.js';
 import { acquireSharedEngine, releaseSharedEngine } from '../engine/shared-engines.js';
-import type { LoadProgress, ReadyInfo } from '../engine/types.js';
+import { ENGINE_EVENT_TYPES, slmEventFor } from '../events/engine-events.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
-import { SlmProgressEvent } from '../events/slm-progress.js';
-import { SlmReadyEvent } from '../events/slm-ready.js';
-import { SlmWarningEvent } from '../events/slm-warning.js';
-import type { SlmWarningData } from '../engine/errors.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-const ENGINE_EVENTS = ['status-change', 'progress', 'ready', 'warning'] as const;
 
 /** Attributes that configure a page-wide engine when there is no provider. */
 const ENGINE_ATTRIBUTES = ['model', 'device', 'dtype', 'model-base-url', 'wasm-base-url'];
@@ -41,11 +36,8 @@ export class EngineController implements ReactiveController {
     this.host.requestUpdate();
     if (!this.own || event.target !== this.own) return;
     // Without a provider nobody else reports the engine's state: the element does.
-    const { detail } = event as CustomEvent;
-    if (event.type === 'progress') this.host.dispatchEvent(new SlmProgressEvent(detail as LoadProgress));
-    else if (event.type === 'ready') this.host.dispatchEvent(new SlmReadyEvent(detail as ReadyInfo));
-    else if (event.type === 'warning') this.host.dispatchEvent(new SlmWarningEvent(detail as SlmWarningData));
-    else if (detail?.error) this.host.dispatchEvent(new SlmErrorEvent(detail.error));
+    const reported = slmEventFor(event);
+    if (reported) this.host.dispatchEvent(reported);
   };
 
   constructor(private readonly host: Host) {
@@ -119,9 +111,9 @@ export class EngineController implements ReactiveController {
 
   private follow(engine: SlmEngine | undefined): void {
     if (engine === this.subscribed) return;
-    for (const type of ENGINE_EVENTS) this.subscribed?.removeEventListener(type, this.onEngineEvent);
+    for (const type of ENGINE_EVENT_TYPES) this.subscribed?.removeEventListener(type, this.onEngineEvent);
     this.subscribed = engine;
-    for (const type of ENGINE_EVENTS) engine?.addEventListener(type, this.onEngineEvent);
+    for (const type of ENGINE_EVENT_TYPES) engine?.addEventListener(type, this.onEngineEvent);
     this.host.requestUpdate();
   }
 }

@@ -190,8 +190,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
           repair = repaired = true;
         } else if (error.recover === 'fallback' && !this.forceWasm) {
           repair = false;
-          this.forceWasm = `WebGPU could not load the model (${error.message})`;
-          this.emit('warning', { code: 'device-fallback', message: `${this.forceWasm}. It runs on WebAssembly instead.` });
+          this.skipWebGpu(`WebGPU could not load the model (${error.message})`);
         } else {
           throw new SlmError(error.code, error.message);
         }
@@ -260,9 +259,8 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     }
     const onWebGpu = this._info?.device === 'webgpu';
     if (onWebGpu && this.firstRun && this.config?.device !== 'wasm') {
-      this.forceWasm = `WebGPU could not run the model (${error.message})`;
       this.teardown(this.rebuilding);
-      this.emit('warning', { code: 'device-fallback', message: `${this.forceWasm}. It runs on WebAssembly instead.` });
+      this.skipWebGpu(`WebGPU could not run the model (${error.message})`);
     } else if (error.code === 'device-lost') {
       this.teardown(this.rebuilding);
       this.emit('warning', { code: 'device-lost', message: `${error.message}. The model was loaded again.` });
@@ -272,6 +270,12 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     this.setStatus('idle', null);
     await this.load();
     return true;
+  }
+
+  /** From now on (for this configuration) the model loads on WebAssembly; says why (`device-fallback`). */
+  private skipWebGpu(reason: string): void {
+    this.forceWasm = reason;
+    this.emit('warning', { code: 'device-fallback', message: `${reason}. It runs on WebAssembly instead.` });
   }
 
   /** One attempt at a generation on the current worker (loading it first if needed). */

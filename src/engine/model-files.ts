@@ -15,7 +15,7 @@
 import { chooseDtype, dtypePreferences, weightsFile } from './dtype-choice.js';
 import { SlmError, isNetworkError } from './errors.js';
 import type { WorkerLoadConfig } from './protocol.js';
-import type { DeviceCapabilities, ResolvedDevice, ResolvedDtype } from './types.js';
+import type { DeviceCapabilities, DtypeOption, ResolvedDevice, ResolvedDtype } from './types.js';
 
 type Transformers = typeof import('@huggingface/transformers');
 type ModelConfig = Awaited<ReturnType<Transformers['AutoConfig']['from_pretrained']>>;
@@ -136,22 +136,23 @@ export function modelFolderUrl(lib: Transformers, model: string): string {
  * list the files. Returns how many entries were deleted.
  */
 export async function clearModelCache(lib: Transformers, model: string): Promise<number> {
-  if (typeof caches === 'undefined') return 0;
+  const { cache, requests } = await cachedModelRequests(lib, model);
+  let deleted = 0;
+  for (const request of requests) if (await cache!.delete(request)) deleted++;
+  return deleted;
+}
+
+/** The Cache Storage entries of every file of the model (none, and no cache, where Cache Storage is missing). */
+async function cachedModelRequests(lib: Transformers, model: string): Promise<{ cache?: Cache; requests: Request[] }> {
+  if (typeof caches === 'undefined') return { requests: [] };
   const prefix = modelFolderUrl(lib, model);
   const cache = await caches.open(CACHE_NAME);
-  let deleted = 0;
-  for (const request of await cache.keys()) {
-    if (request.url.startsWith(prefix) && (await cache.delete(request))) deleted++;
-  }
-  return deleted;
+  return { cache, requests: (await cache.keys()).filter((request) => request.url.startsWith(prefix)) };
 }
 
 /** Whether Cache Storage holds any file of the model (whatever its dtype). */
 export async function hasCachedFiles(lib: Transformers, model: string): Promise<boolean> {
-  if (typeof caches === 'undefined') return false;
-  const prefix = modelFolderUrl(lib, model);
-  const keys = await (await caches.open(CACHE_NAME)).keys();
-  return keys.some((request) => request.url.startsWith(prefix));
+  return (await cachedModelRequests(lib, model)).requests.length > 0;
 }
 
 /** Probes WebGPU from inside the worker (WorkerNavigator exposes `gpu` in Chromium). */
@@ -215,18 +216,21 @@ export async function cacheStatus(
 }
 
 /**
- * The dtype `dtype="auto"` loads on `device`. A preferred dtype whose files are all in Cache
- * Storage wins without a single request (so a warm visit works offline and probes nothing);
- * otherwise the host is asked, best first. A probe the network fails is treated as "unknown"
- * and the next one is tried; if no probe could reach the host, the network error is thrown.
+ * The dtype a load on `device` uses: the configured one, or for `dtype="auto"` a preferred dtype
+ * whose files are all in Cache Storage, without a single request (so a warm visit works offline
+ * and probes nothing); otherwise the host is asked, best first. A probe the network fails is
+ * treated as "unknown" and the next one is tried; if no probe could reach the host, the network
+ * error is thrown.
  */
-export async function pickDtype(
+export async function resolveDtype(
   lib: Transformers,
   model: string,
   modelConfig: ModelConfig,
+  option: DtypeOption,
   device: ResolvedDevice,
   shaderF16: boolean,
 ): Promise<ResolvedDtype> {
+  if (option !== 'auto') return option;
   for (const dtype of dtypePreferences(device, shaderF16)) {
     if ((await cacheStatus(lib, model, modelConfig, device, dtype)).allCached) return dtype;
   }

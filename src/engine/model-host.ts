@@ -33,9 +33,9 @@ import {
   deviceLadder,
   hasCachedFiles,
   loadWasmBinary,
-  pickDtype,
   provideWasmBinary,
   probeDevice,
+  resolveDtype,
   takeCacheWriteFailure,
 } from './model-files.js';
 import { StopSequenceMatcher, cutAtStop } from './stop-sequences.js';
@@ -316,10 +316,7 @@ export class ModelHost {
     runtime: Promise<ArrayBuffer>,
   ): Promise<ResolvedDtype> {
     const modelConfig = await this.readConfig(lib, config.model, progress_callback);
-    const dtype =
-      config.dtype === 'auto'
-        ? await pickDtype(lib, config.model, modelConfig, device, capabilities.shaderF16)
-        : config.dtype;
+    const dtype = await resolveDtype(lib, config.model, modelConfig, config.dtype, device, capabilities.shaderF16);
     if (!(await cacheStatus(lib, config.model, modelConfig, device, dtype)).allCached) {
       await checkStorageRoom(await bytesToDownload(lib, config.model, modelConfig, device, dtype), config.model);
     }
@@ -377,10 +374,7 @@ export class ModelHost {
       const capabilities = await probeDevice();
       const device = deviceLadder(config, capabilities)[0]!;
       const modelConfig = await this.readConfig(lib, config.model);
-      const dtype =
-        config.dtype === 'auto'
-          ? await pickDtype(lib, config.model, modelConfig, device, capabilities.shaderF16)
-          : config.dtype;
+      const dtype = await resolveDtype(lib, config.model, modelConfig, config.dtype, device, capabilities.shaderF16);
       if (query === 'is-cached' && (await cacheStatus(lib, config.model, modelConfig, device, dtype)).allCached) {
         return true as ModelQueryAnswers[Q];
       }

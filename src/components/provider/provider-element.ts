@@ -2,7 +2,6 @@ import { provide } from '@lit/context';
 import { LitElement, html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { engineContext } from '../../context/engine-context.js';
-import type { SlmWarningData } from '../../engine/errors.js';
 import { LocalEngine } from '../../engine/local-engine.js';
 import { parseEngineConfig, parseLoadMode } from '../../engine/options.js';
 import type {
@@ -12,17 +11,10 @@ import type {
   EngineStats,
   EngineStatus,
   LoadMode,
-  LoadProgress,
   ReadyInfo,
 } from '../../engine/types.js';
-import { SlmErrorEvent } from '../../events/slm-error.js';
-import { SlmProgressEvent } from '../../events/slm-progress.js';
-import { SlmReadyEvent } from '../../events/slm-ready.js';
-import { SlmWarningEvent } from '../../events/slm-warning.js';
+import { ENGINE_EVENT_TYPES, slmEventFor } from '../../events/engine-events.js';
 import { providerStyles } from './provider.styles.js';
-
-/** Engine events the provider re-dispatches as `slm-*` events. */
-const FORWARDED = ['progress', 'ready', 'warning', 'status-change'];
 
 /**
  * Loads one language model in a Web Worker and shares it with every `slm-*` element inside it:
@@ -73,14 +65,9 @@ export class SlmProviderElement extends LitElement {
   readonly engine: LocalEngine = new LocalEngine();
 
   private readonly forward = (event: Event) => {
-    const { detail } = event as CustomEvent;
-    if (event.type === 'progress') this.dispatchEvent(new SlmProgressEvent(detail as LoadProgress));
-    else if (event.type === 'ready') this.dispatchEvent(new SlmReadyEvent(detail as ReadyInfo));
-    else if (event.type === 'warning') this.dispatchEvent(new SlmWarningEvent(detail as SlmWarningData));
-    else if (event.type === 'status-change') {
-      this.syncStatusAttribute();
-      if (detail.error) this.dispatchEvent(new SlmErrorEvent(detail.error));
-    }
+    if (event.type === 'status-change') this.syncStatusAttribute();
+    const reported = slmEventFor(event);
+    if (reported) this.dispatchEvent(reported);
   };
 
   /** `idle`, `loading`, `ready` or `error`; mirrored to the `status` attribute for styling. */
@@ -136,7 +123,7 @@ export class SlmProviderElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    for (const type of FORWARDED) this.engine.addEventListener(type, this.forward);
+    for (const type of ENGINE_EVENT_TYPES) this.engine.addEventListener(type, this.forward);
     this.syncStatusAttribute();
     // Back on the page after a removal: `updated()` decides again whether to preload.
     this.requestUpdate();
@@ -144,7 +131,7 @@ export class SlmProviderElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    for (const type of FORWARDED) this.engine.removeEventListener(type, this.forward);
+    for (const type of ENGINE_EVENT_TYPES) this.engine.removeEventListener(type, this.forward);
     // Leaving the page frees the worker and the model's memory; coming back loads again.
     this.engine.unload();
   }
