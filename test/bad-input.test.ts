@@ -5,7 +5,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import type { SlmChatElement, SlmErrorEvent } from '../dist/index.js';
 import '../dist/define.js';
-import { MODEL, MODEL_BASE, failOnLitDevWarnings, until } from './helpers.js';
+import { MODEL, MODEL_BASE, failOnLitDevWarnings, typeInto, until } from './helpers.js';
 
 /** [where the attribute goes, attribute, bad value, what the message must name]. */
 const CASES: ['provider' | 'chat', string, string, RegExp][] = [
@@ -36,10 +36,7 @@ describe('bad attribute values', () => {
       (where === 'provider' ? provider : chat).setAttribute(attribute, value);
       await chat.updateComplete;
 
-      const input = chat.shadowRoot!.querySelector<HTMLTextAreaElement>('[part="input"]')!;
-      input.value = 'Please keep this';
-      input.dispatchEvent(new InputEvent('input', { bubbles: true }));
-      await chat.updateComplete;
+      await typeInto(chat, 'Please keep this');
       const reply = await chat.send();
       expect(reply).to.equal('');
       // One specific error, naming the attribute and what is allowed (from the provider or the chat).

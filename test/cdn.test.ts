@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { SlmChatElement } from '../dist/index.js';
-import { failOnLitDevWarnings, referenceGeneration, requestCounts, resetRequestCounts, until } from './helpers.js';
+import { failOnLitDevWarnings, referenceGeneration, requestCounts, resetRequestCounts, typeAndSend, until } from './helpers.js';
 
 describe('the script-tag bundle (dist/cdn/slm-elements.js)', () => {
   failOnLitDevWarnings();
@@ -22,12 +22,8 @@ describe('the script-tag bundle (dist/cdn/slm-elements.js)', () => {
       const beforeUse = Object.keys(await requestCounts());
       expect(beforeUse.filter((path) => /worker|transformers|\/ort\/|\/models\//.test(path))).to.deep.equal([]);
 
-      const input = chat.shadowRoot!.querySelector<HTMLTextAreaElement>('[part="input"]')!;
-      input.value = 'Hi from a plain page';
-      input.dispatchEvent(new page.InputEvent('input', { bubbles: true }));
-      await chat.updateComplete;
       const response = new Promise((resolve) => chat.addEventListener('slm-response', resolve, { once: true }));
-      chat.shadowRoot!.querySelector<HTMLButtonElement>('[part="send-button"]')!.click();
+      await typeAndSend(chat, 'Hi from a plain page');
       await response;
       expect(chat.messages[1]!.content).to.equal(expected.text);
 

@@ -8,7 +8,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { SlmChatElement } from '../dist/index.js';
-import { clearModelCache, failOnLitDevWarnings, referenceGeneration, requestCounts, until } from './helpers.js';
+import { clearModelCache, failOnLitDevWarnings, referenceGeneration, requestCounts, typeInto, until } from './helpers.js';
 
 /** The second origin, which serves `/dist/cdn/` and `/models/` with CORS like a public CDN. */
 const CDN = `http://127.0.0.1:${location.port}`;
@@ -92,10 +92,7 @@ async function visit(fixture: 'same-origin.html' | 'cross-origin.html', policy: 
     const chat = page.document.querySelector('slm-chat') as SlmChatElement;
     const provider = page.document.querySelector('slm-provider')!;
     await chat.updateComplete;
-    const input = chat.shadowRoot!.querySelector<HTMLTextAreaElement>('[part="input"]')!;
-    input.value = 'Hi from a strict page';
-    input.dispatchEvent(new page.InputEvent('input', { bubbles: true }));
-    await chat.updateComplete;
+    await typeInto(chat, 'Hi from a strict page');
     let timer = 0;
     const outcome = await new Promise<Outcome>((resolve) => {
       // After a failure the transcript holds only the user's message (the empty reply is dropped).

@@ -13,6 +13,7 @@ import {
   referenceGeneration,
   requestCounts,
   resetRequestCounts,
+  typeAndSend,
   until,
 } from './helpers.js';
 
@@ -29,15 +30,6 @@ function warningsOf(target: EventTarget): string[] {
   const codes: string[] = [];
   target.addEventListener('slm-warning', (event) => codes.push((event as SlmWarningEvent).detail.code));
   return codes;
-}
-
-/** Types `text` into a chat and sends it with the send button, as a user does. */
-async function typeAndSend(chat: SlmChatElement, text: string, view: Window & typeof globalThis = window) {
-  const input = chat.shadowRoot!.querySelector<HTMLTextAreaElement>('[part="input"]')!;
-  input.value = text;
-  input.dispatchEvent(new view.InputEvent('input', { bubbles: true }));
-  await chat.updateComplete;
-  chat.shadowRoot!.querySelector<HTMLButtonElement>('[part="send-button"]')!.click();
 }
 
 /**
@@ -74,7 +66,7 @@ async function chatIn(page: Window & typeof globalThis, text: string): Promise<s
   const chat = page.document.querySelector('slm-chat') as SlmChatElement;
   await chat.updateComplete;
   const response = new Promise((resolve) => chat.addEventListener('slm-response', resolve, { once: true }));
-  await typeAndSend(chat, text, page);
+  await typeAndSend(chat, text);
   await response;
   return chat.messages[1]!.content;
 }

@@ -3,6 +3,7 @@
  * pipeline, network request counts, and the Lit dev-mode warning guard.
  */
 import { env, pipeline, TextStreamer, type TextGenerationPipeline } from '@huggingface/transformers';
+import type { SlmChatElement } from '../dist/index.js';
 
 /** The generated test model (`npm run model`), served from `/models/`. */
 export const MODEL = 'slm-tiny';
@@ -75,6 +76,24 @@ export async function resetRequestCounts(): Promise<void> {
 /** Removes everything transformers.js cached, so a test sees a first visit. */
 export async function clearModelCache(): Promise<void> {
   for (const name of await caches.keys()) await caches.delete(name);
+}
+
+/**
+ * Types `text` into a chat's message field as a user does (an `input` event from the field's own
+ * window, so it works for a chat in an iframe too) and waits for the chat to update.
+ */
+export async function typeInto(chat: SlmChatElement, text: string): Promise<void> {
+  const view = chat.ownerDocument.defaultView as Window & typeof globalThis;
+  const input = chat.shadowRoot!.querySelector<HTMLTextAreaElement>('[part="input"]')!;
+  input.value = text;
+  input.dispatchEvent(new view.InputEvent('input', { bubbles: true }));
+  await chat.updateComplete;
+}
+
+/** Types `text` into a chat and sends it with the send button, as a user does. */
+export async function typeAndSend(chat: SlmChatElement, text: string): Promise<void> {
+  await typeInto(chat, text);
+  chat.shadowRoot!.querySelector<HTMLButtonElement>('[part="send-button"]')!.click();
 }
 
 /** Resolves once `predicate` is true, checking every frame; fails after `timeout` ms. */
