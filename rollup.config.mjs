@@ -53,6 +53,10 @@ export default {
   // The elements (defined at once), and the markdown renderer for pages that use it directly
   // (the chat loads the same chunk lazily).
   input: { 'slm-elements': 'dist/define.js', 'slm-markdown': 'dist/markdown.js' },
+  // The lazy chunks (element views, the engine) import Lit and the rest from the entry itself:
+  // without this Rollup would move all of it into a chunk of its own behind a re-exporting entry,
+  // one more request before any element is defined.
+  preserveEntrySignatures: 'allow-extension',
   output: {
     dir: 'dist/cdn',
     format: 'es',

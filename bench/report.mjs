@@ -97,8 +97,9 @@ export function summaryRows(r) {
   const b = r.bundle;
   if (b?.error) failed(7, 'Bundle', b);
   else if (b) {
-    add(7, 'Elements bundle, brotli (dist/cdn/slm-elements.js)', kb(b.elementsBrotliBytes), '');
-    add(7, 'Engine JS, brotli (worker + transformers.js chunk)', kb(b.engineJsBrotliBytes), '');
+    add(7, 'Initial script without the engine, brotli (dist/cdn/slm-elements.js + static imports)', kb(b.elementsBrotliBytes), '≤ 15 KB', b.elementsBrotliBytes <= 15_000);
+    add(7, 'Added by the first <slm-chat> / <slm-complete> (its view), brotli', `${kb(b.chatFirstUseBrotliBytes)} / ${kb(b.completeFirstUseBrotliBytes)}`, '(reported)');
+    add(7, 'Engine JS, brotli (LocalEngine implementation, worker, transformers.js)', kb(b.engineJsBrotliBytes), '');
     add(7, 'Engine requested before first use', b.lazy.engineRequestsBeforeUse.length ? b.lazy.engineRequestsBeforeUse.join(', ') : 'nothing', 'nothing', b.lazy.engineRequestsBeforeUse.length === 0);
   }
 

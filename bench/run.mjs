@@ -19,6 +19,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants } from 'node:zlib';
+import { firstUseBytes, measure as measureBundle } from '../scripts/bundle-budget.mjs';
 import { launchBrowser, memory, metrics, openBenchPage } from './browser.mjs';
 import { printTable, writeResultsMarkdown } from './report.mjs';
 import { startBenchServer } from './server.mjs';
@@ -160,7 +161,7 @@ async function describeRun(browser) {
 function category(path) {
   if (path.startsWith('/models/')) return 'model';
   if (path.startsWith('/dist/cdn/ort/')) return 'ort';
-  if (path === '/dist/cdn/slm-worker.js' || path.startsWith('/dist/cdn/chunks/')) return 'engine';
+  if (/^\/dist\/cdn\/(slm-worker\.js|chunks\/(transformers|worker-engine|types)[.-])/.test(path)) return 'engine';
   if (path.startsWith('/dist/cdn/')) return 'elements';
   return 'other';
 }
@@ -190,13 +191,27 @@ async function benchBundle(ctx) {
     brotliCompressSync(buffer, {
       params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: buffer.length },
     }).length;
-  const files = [['slm-elements.js', 'elements (script-tag entry: Lit, 3 elements, markdown renderer; no engine)']];
-  files.push(['slm-worker.js', 'engine: worker entry (model host, cache, context window)']);
-  for (const name of (await readdir(join(cdn, 'chunks'))).filter((f) => f.endsWith('.js')).sort()) {
-    files.push([`chunks/${name}`, name.startsWith('transformers') ? 'engine: transformers.js + ONNX Runtime JS (lazy chunk)' : 'shared chunk (errors)']);
-  }
-  for (const name of (await readdir(join(cdn, 'ort'))).sort()) files.push([`ort/${name}`, 'ONNX Runtime WebAssembly']);
-  const sizes = [];
+  // JavaScript as scripts/bundle-budget.mjs sees it (what loads at once, on an element's first use,
+  // on a model's first need), plus ONNX Runtime's files.
+  const js = await measureBundle();
+  const role = (s) =>
+    s.initial
+      ? 'initial script (Lit, the three tag definitions, provider, styles, events)'
+      : /^chunks\/(chat|complete)-view-/.test(s.file)
+        ? `view of <slm-${s.file.includes('chat') ? 'chat' : 'complete'}> (on its first connect)`
+        : /^chunks\/generation-controller-/.test(s.file)
+          ? 'shared by both views (on the first view)'
+          : s.file === 'slm-markdown.js'
+            ? 'markdown renderer (on a chat\'s first render)'
+            : /^chunks\/worker-engine-/.test(s.file)
+              ? 'engine: LocalEngine implementation + worker connection (first need of a model)'
+              : s.file === 'slm-worker.js'
+                ? 'engine: worker entry (model host, cache, context window)'
+                : /^chunks\/transformers/.test(s.file)
+                  ? 'engine: transformers.js + ONNX Runtime JS (in the worker)'
+                  : 'shared by engine and elements';
+  const sizes = js.map((s) => ({ file: `dist/cdn/${s.file}`, role: role(s), rawBytes: s.raw, brotliBytes: s.brotli, brotliQuality: 11, initial: s.initial }));
+  const files = (await readdir(join(cdn, 'ort'))).sort().map((name) => [`ort/${name}`, 'ONNX Runtime WebAssembly']);
   for (const [file, role] of files) {
     const buffer = await readFile(join(cdn, file));
     // Quality 11 (what CDNs use for static files) for JavaScript; the 26 MB wasm at 11 takes
@@ -204,7 +219,7 @@ async function benchBundle(ctx) {
     const quality = file.endsWith('.wasm') ? 9 : 11;
     sizes.push({ file: `dist/cdn/${file}`, role, rawBytes: buffer.length, brotliBytes: brotli(buffer, quality), brotliQuality: quality });
   }
-  const engineFiles = sizes.filter((s) => s.role.startsWith('engine') || s.role.startsWith('shared'));
+  const engineFiles = sizes.filter((s) => s.role.startsWith('engine'));
 
   // Lazy loading, seen by the server: a page with a provider and a chat, then a pointer over the
   // chat (it asks whether the model is cached, to show the download size), then a first message.
@@ -213,7 +228,7 @@ async function benchBundle(ctx) {
   try {
     await page.evaluate(({ model, device }) => bench.mountChats({ model, device, count: 1, maxNewTokens: 8 }), { model: TINY_MODEL, device: DEVICE });
     await page.waitForTimeout(1500);
-    const engineRe = /slm-worker|chunks\/transformers|\/ort\/|\/models\//;
+    const engineRe = /slm-worker|chunks\/(transformers|worker-engine)|\/ort\/|\/models\//;
     const onLoad = traffic(ctx.server, mark0);
     const mark1 = ctx.server.log.length;
     await page.hover('slm-chat');
@@ -226,7 +241,9 @@ async function benchBundle(ctx) {
     const engineBeforeUse = onLoad.paths.filter((p) => engineRe.test(p));
     return {
       sizes,
-      elementsBrotliBytes: sizes[0].brotliBytes,
+      elementsBrotliBytes: sizes.filter((s) => s.initial).reduce((sum, s) => sum + s.brotliBytes, 0),
+      chatFirstUseBrotliBytes: firstUseBytes(js, /^chunks\/chat-view-/),
+      completeFirstUseBrotliBytes: firstUseBytes(js, /^chunks\/complete-view-/),
       engineJsBrotliBytes: engineFiles.reduce((sum, s) => sum + s.brotliBytes, 0),
       lazy: {
         engineRequestsBeforeUse: engineBeforeUse,

@@ -20,7 +20,11 @@ describe('the script-tag bundle (dist/cdn/slm-elements.js)', () => {
       await chat.updateComplete;
       // Defined and rendered, yet no worker and no transformers.js until a model is needed.
       const beforeUse = Object.keys(await requestCounts());
+      // (`worker` covers both the worker script and LocalEngine's implementation, `chunks/worker-engine-*`.)
       expect(beforeUse.filter((path) => /worker|transformers|\/ort\/|\/models\//.test(path))).to.deep.equal([]);
+      // The page shows a chat only: the chat's view came, the completion's did not.
+      const views = beforeUse.filter((path) => /chunks\/(chat|complete)-view-/.test(path));
+      expect(views.map((path) => path.replace(/-view-.*$/, '-view'))).to.deep.equal(['/dist/cdn/chunks/chat-view']);
 
       const response = new Promise((resolve) => chat.addEventListener('slm-response', resolve, { once: true }));
       await typeAndSend(chat, 'Hi from a plain page');

@@ -83,6 +83,8 @@ export async function clearModelCache(): Promise<void> {
  * window, so it works for a chat in an iframe too) and waits for the chat to update.
  */
 export async function typeInto(chat: SlmChatElement, text: string): Promise<void> {
+  // The field is there once the chat has rendered its interface (what a user waits for by eye).
+  await chat.updateComplete;
   const view = chat.ownerDocument.defaultView as Window & typeof globalThis;
   const input = chat.shadowRoot!.querySelector<HTMLTextAreaElement>('[part="input"]')!;
   input.value = text;

@@ -27,6 +27,8 @@ describe('elements without a provider', () => {
       </div>
     `);
     const [first, second] = root.querySelectorAll('slm-chat') as unknown as SlmChatElement[];
+    // The fixture waited for the <div> only; each chat takes its engine once its interface is there.
+    await Promise.all([first!.updateComplete, second!.updateComplete]);
     expect(sharedEngineCount()).to.equal(1);
     const ready = oneEvent(first!, 'slm-ready');
     expect(await first!.send('A')).to.equal(expectedA);

@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { IncrementalDecoder } from '../dist/engine/incremental-decoder.js';
 import { chooseDtype, weightsFile } from '../dist/engine/dtype-choice.js';
-import { classifyLoadError, classifyRunError, SlmError } from '../dist/engine/errors.js';
+import { SlmError } from '../dist/engine/errors.js';
+import { classifyLoadError, classifyRunError } from '../dist/engine/failure-classification.js';
 import { deviceLadder } from '../dist/engine/model-files.js';
 import { parseEngineConfig, parseGenerationSettings } from '../dist/engine/options.js';
 

@@ -74,6 +74,9 @@ export interface EngineEventMap {
   warning: CustomEvent<SlmWarningData>;
 }
 
+/** Every event type of `EngineEventMap`, for code that listens to (or forwards) all of them. */
+export const ENGINE_EVENT_TYPES: readonly (keyof EngineEventMap)[] = ['status-change', 'progress', 'ready', 'warning'];
+
 /** A shared model: load it once, generate from it from many elements. */
 export interface SlmEngine extends EventTarget {
   /** `idle` before loading, then `loading`, `ready` or `error`. */

@@ -3,96 +3,94 @@
  *
  * The object is long-lived and stable (its identity is what `@lit/context` shares); changes of
  * configuration or state are announced as events rather than by replacing the object.
+ *
+ * It is deliberately light: what it does before a model is needed (hold the configuration,
+ * report a refused one, answer `status`) is here, and everything else — loading, recovery,
+ * generation, the worker connection — is `WorkerEngine`, imported on first need (`load()`,
+ * `generate()`, `isCached()`, ...). A page that shows the elements but never asks for a model
+ * downloads none of that code, nor the worker, nor transformers.js (`test/cdn.test.ts`,
+ * `scripts/bundle-budget.mjs`). Once imported, every call and property goes to the
+ * `WorkerEngine` and its events are dispatched again from this object.
  */
-import type { EngineEventMap, GenerateOptions, SlmEngine } from './engine-api.js';
-import { LoadFailure, SlmError, type SlmErrorCode, type SlmErrorData } from './errors.js';
-import { ortWasmPaths } from './ort-assets.js';
-import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from './protocol.js';
-import { WorkerClient } from './worker-client.js';
-import { emptyResult } from './types.js';
+import { ENGINE_EVENT_TYPES, type EngineEventMap, type GenerateOptions, type SlmEngine } from './engine-api.js';
+import { SlmError, errorText, noModelError, type SlmErrorData } from './errors.js';
+import { sameEngineConfig } from './options.js';
+import type { WorkerClientFactory, WorkerEngine } from './worker-engine.js';
 import type {
   DeviceCapabilities,
   EngineConfig,
   EngineStats,
   EngineStatus,
   GenerationInput,
-  LoadMode,
   GenerationResult,
   GenerationSettings,
+  LoadMode,
   LoadProgress,
   ReadyInfo,
 } from './types.js';
 
-/** Creates the worker connection; replaceable in tests. */
-export type WorkerClientFactory = () => WorkerClient;
-
-function sameConfig(a: EngineConfig | undefined, b: EngineConfig | undefined): boolean {
-  return (
-    a?.model === b?.model &&
-    a?.device === b?.device &&
-    a?.dtype === b?.dtype &&
-    a?.modelBaseUrl === b?.modelBaseUrl &&
-    a?.wasmBaseUrl === b?.wasmBaseUrl
-  );
-}
-
-/** Run failures after which a rebuilt engine may succeed (see `LocalEngine.recover`). */
-const RECOVERABLE: ReadonlySet<SlmErrorCode> = new Set(['device-lost', 'generation-failed', 'out-of-memory']);
+export type { WorkerClientFactory } from './worker-engine.js';
 
 /** The engine `<slm-provider>` creates: a model in a Web Worker. */
 export class LocalEngine extends EventTarget implements SlmEngine {
+  private config: EngineConfig | SlmError | undefined;
+  /** Why the engine is in `error` before its implementation exists (a refused option, a failed import). */
+  private earlyError: SlmErrorData | null = null;
+  private impl: WorkerEngine | undefined;
+  private importing: Promise<WorkerEngine> | undefined;
+  /** A load was asked for and waits for the import (`status` is already `loading`, as it would be once loaded). */
+  private loadRequested = false;
+  /** Counts `unload()` calls: a request still waiting for the import when one happens is aborted. */
+  private unloads = 0;
+  private _loadMode: LoadMode = 'lazy';
+  private _persistStorage = false;
+
+  /** `createClient` replaces the worker connection (tests drive the engine with a scripted worker). */
+  constructor(private readonly createClient?: WorkerClientFactory) {
+    super();
+  }
+
   /**
    * `lazy` (default): the first request loads the model. `eager`: the owner calls `load()` at
    * once. `manual`: only `load()` does; until then requests fail with `not-loaded` (for pages
    * that ask the visitor before downloading anything).
    */
-  loadMode: LoadMode = 'lazy';
-  /** Ask the browser to keep Cache Storage from eviction (`navigator.storage.persist()`) before loading. */
-  persistStorage = false;
-  private config: EngineConfig | undefined;
-  private configError: SlmError | undefined;
-  private client: WorkerClient | undefined;
-  private loading: Promise<ReadyInfo> | undefined;
-  private _status: EngineStatus = 'idle';
-  private _error: SlmErrorData | null = null;
-  private _progress: LoadProgress | null = null;
-  private _info: ReadyInfo | null = null;
-  /**
-   * Conversation generations waiting for the model to load. A release meanwhile reaches the
-   * worker before their request does, so they must not bring the released cache's successor back.
-   */
-  private readonly waiting = new Set<{ conversationId: string; released: boolean }>();
-  /** Per owner, the way to stop its current request (a new request of the owner supersedes it). */
-  private readonly owners = new Map<string, () => void>();
-  /** Why the engine skips WebGPU from now on (a first run there failed), for this configuration. */
-  private forceWasm: string | undefined;
-  /** No generation has succeeded since the model loaded (a failure then may mean the device cannot run it). */
-  private firstRun = true;
-  /** The error a worker ended for a rebuild rejects its pending requests with: they are run again. */
-  private readonly rebuilding = new SlmError('device-lost', 'The engine is being rebuilt.');
+  get loadMode(): LoadMode {
+    return this._loadMode;
+  }
+  set loadMode(mode: LoadMode) {
+    this._loadMode = mode;
+    if (this.impl) this.impl.loadMode = mode;
+  }
 
-  constructor(private readonly createClient: WorkerClientFactory = () => new WorkerClient()) {
-    super();
+  /** Ask the browser to keep Cache Storage from eviction (`navigator.storage.persist()`) before loading. */
+  get persistStorage(): boolean {
+    return this._persistStorage;
+  }
+  set persistStorage(persist: boolean) {
+    this._persistStorage = persist;
+    if (this.impl) this.impl.persistStorage = persist;
   }
 
   get status(): EngineStatus {
-    return this._status;
+    return this.impl?.status ?? (this.earlyError ? 'error' : this.loadRequested ? 'loading' : 'idle');
   }
   get error(): SlmErrorData | null {
-    return this._error;
+    return this.impl ? this.impl.error : this.earlyError;
   }
   get progress(): LoadProgress | null {
-    return this._progress;
+    return this.impl?.progress ?? null;
   }
   get info(): ReadyInfo | null {
-    return this._info;
+    return this.impl?.info ?? null;
   }
   get model(): string {
-    return this.config?.model ?? '';
+    if (this.impl) return this.impl.model;
+    return this.config instanceof SlmError ? '' : (this.config?.model ?? '');
   }
   /** What the worker found out about WebGPU on this device, once a load has probed it. */
   get capabilities(): DeviceCapabilities | null {
-    return this._info?.capabilities ?? null;
+    return this.impl?.capabilities ?? null;
   }
 
   /**
@@ -101,104 +99,25 @@ export class LocalEngine extends EventTarget implements SlmEngine {
    * valid configuration arrives.
    */
   configure(config: EngineConfig | SlmError): void {
-    if (config instanceof SlmError) {
-      this.unload();
-      this.config = undefined;
-      this.configError = config;
-      this.setStatus('error', config.toJSON());
+    const previous = this.config;
+    this.config = config;
+    if (this.impl) {
+      this.impl.configure(config);
       return;
     }
-    if (!this.configError && sameConfig(this.config, config)) return;
-    this.unload();
-    this.config = config;
-    this.configError = undefined;
-    this.forceWasm = undefined;
-    this.setStatus('idle', null);
+    // Requests still waiting for the import were for the old model: they end as an unload would end them.
+    const same = !(config instanceof SlmError) && !(previous instanceof SlmError) && sameEngineConfig(previous, config);
+    if (!same) this.unload();
+    const before = this.earlyError;
+    this.earlyError = config instanceof SlmError ? config.toJSON() : null;
+    if (before?.code !== this.earlyError?.code || before?.message !== this.earlyError?.message) {
+      this.emit('status-change', { status: this.status, error: this.earlyError });
+    }
   }
 
+  /** Loads the model if needed. Resolves when ready; rejects with an `SlmError`. */
   load(): Promise<ReadyInfo> {
-    let config: EngineConfig;
-    try {
-      config = this.requireConfig();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (this.loading) return this.loading;
-
-    const started = performance.now();
-    this._progress = null;
-    this.setStatus('loading', null);
-    const loading: Promise<ReadyInfo> = this.requestPersistence()
-      .then(() => this.loadWithRecovery(config, () => this.loading === loading))
-      .then(
-        (info) => {
-          const ready: ReadyInfo = { ...info, loadMs: Math.round(performance.now() - started) };
-          if (this.loading === loading) {
-            this._info = ready;
-            this.firstRun = true;
-            this.setStatus('ready', null);
-            this.emit('ready', ready);
-          }
-          return ready;
-        },
-        (error: SlmError) => {
-          if (this.loading === loading) {
-            // A failed load leaves nothing worth keeping: end the worker so a retry starts clean.
-            this.teardown();
-            this.setStatus('error', error.toJSON());
-          }
-          throw error;
-        },
-      );
-    this.loading = loading;
-    return loading;
-  }
-
-  /**
-   * Loads in the worker. A failure a new worker may get past is tried again there, once each:
-   * `repair` (a file did not parse while the model had files in Cache Storage: they are deleted
-   * and downloaded again; `cache-repaired` warning) and `fallback` (WebGPU failed: WebAssembly
-   * next; `device-fallback` warning). `current()` turns false when the load was abandoned.
-   */
-  private async loadWithRecovery(config: EngineConfig, current: () => boolean): Promise<Omit<ReadyInfo, 'loadMs'>> {
-    let repair = false;
-    let repaired = false;
-    for (;;) {
-      // A worker started earlier for `isCached()` / `downloadSize()` is reused.
-      const client = this.ensureClient();
-      try {
-        const info = await client.load(this.workerConfig(config, repair), {
-          onProgress: (progress) => {
-            if (!current()) return;
-            this._progress = progress;
-            this.emit('progress', progress);
-          },
-          onWarning: (warning) => {
-            if (current()) this.emit('warning', warning);
-          },
-        });
-        if (repair && current()) {
-          this.emit('warning', {
-            code: 'cache-repaired',
-            message: `A damaged copy of model "${config.model}" in this browser's cache was deleted and downloaded again.`,
-          });
-        }
-        return info;
-      } catch (error) {
-        if (!current() || !(error instanceof LoadFailure)) throw error;
-        if (error.recover === 'repair' && !repaired) {
-          repair = repaired = true;
-        } else if (error.recover === 'fallback' && !this.forceWasm) {
-          repair = false;
-          this.skipWebGpu(`WebGPU could not load the model (${error.message})`);
-        } else {
-          throw new SlmError(error.code, error.message);
-        }
-        // The next attempt needs a fresh worker (see `ModelHost.load`).
-        this.client = undefined;
-        client.terminate(new SlmError('aborted', 'The load is being retried in a new worker.'));
-      }
-    }
+    return this.withImplementation((impl) => impl.load(), true);
   }
 
   /**
@@ -208,144 +127,9 @@ export class LocalEngine extends EventTarget implements SlmEngine {
    * or the start of a text. Rejects with `invalid-option` for a `contextWindow` that is not a
    * positive whole number, and with `context-overflow` when the prompt cannot fit at all.
    */
-  async generate(
-    input: GenerationInput,
-    settings: GenerationSettings,
-    options: GenerateOptions = {},
-  ): Promise<GenerationResult> {
-    const { contextWindow, owner } = options;
-    if (contextWindow !== undefined && !(Number.isInteger(contextWindow) && contextWindow >= 1)) {
-      throw new SlmError('invalid-option', `contextWindow=${contextWindow} must be a whole number of at least 1.`);
-    }
-    // A new request of the same owner supersedes its previous one (dropped if queued, ended at
-    // its next token if running). The signal combines the caller's with the supersession.
-    const superseded = new AbortController();
-    if (owner !== undefined) {
-      this.owners.get(owner)?.();
-      this.owners.set(owner, () => superseded.abort());
-    }
-    const signal = options.signal ? AbortSignal.any([options.signal, superseded.signal]) : superseded.signal;
-    try {
-      let streamed = false;
-      for (let attempt = 0; ; attempt++) {
-        // The worker the attempt ran on, to tell whether another request already rebuilt it.
-        const ranOn: { client?: WorkerClient } = {};
-        try {
-          return await this.generateOnce(input, settings, { ...options, signal }, ranOn, () => (streamed = true));
-        } catch (error) {
-          // A run that failed before showing anything is run again once, after the engine was
-          // rebuilt (device lost) or moved to WebAssembly (a first run on WebGPU failed).
-          if (!(error instanceof SlmError) || streamed || attempt > 0 || signal.aborted) throw error;
-          if (error === this.rebuilding) continue;
-          if (!ranOn.client || !RECOVERABLE.has(error.code) || !(await this.recover(error, ranOn.client))) throw error;
-        }
-      }
-    } finally {
-      if (owner !== undefined && !superseded.signal.aborted) this.owners.delete(owner);
-    }
-  }
-
-  /**
-   * Rebuilds the engine after a failed run, when that can help: a first run on WebGPU that failed
-   * moves the model to WebAssembly (`device-fallback` warning); a lost GPU device is rebuilt on the
-   * same device (`device-lost` warning). Resolves `false` when nothing can help. Concurrent
-   * failures share one rebuild.
-   */
-  private async recover(error: SlmError, failedOn: WorkerClient): Promise<boolean> {
-    if (this.client !== failedOn) {
-      // Another request already rebuilt (or is rebuilding) the engine.
-      await this.load();
-      return true;
-    }
-    const onWebGpu = this._info?.device === 'webgpu';
-    if (onWebGpu && this.firstRun && this.config?.device !== 'wasm') {
-      this.teardown(this.rebuilding);
-      this.skipWebGpu(`WebGPU could not run the model (${error.message})`);
-    } else if (error.code === 'device-lost') {
-      this.teardown(this.rebuilding);
-      this.emit('warning', { code: 'device-lost', message: `${error.message}. The model was loaded again.` });
-    } else {
-      return false;
-    }
-    this.setStatus('idle', null);
-    await this.load();
-    return true;
-  }
-
-  /** From now on (for this configuration) the model loads on WebAssembly; says why (`device-fallback`). */
-  private skipWebGpu(reason: string): void {
-    this.forceWasm = reason;
-    this.emit('warning', { code: 'device-fallback', message: `${reason}. It runs on WebAssembly instead.` });
-  }
-
-  /** One attempt at a generation on the current worker (loading it first if needed). */
-  private async generateOnce(
-    input: GenerationInput,
-    settings: GenerationSettings,
-    options: GenerateOptions & { signal: AbortSignal },
-    ranOn: { client?: WorkerClient },
-    onStream: () => void,
-  ): Promise<GenerationResult> {
-    const { signal, onToken, onQueue, conversationId, contextWindow, priority } = options;
-    const waiter = conversationId === undefined ? undefined : { conversationId, released: false };
-    if (waiter) this.waiting.add(waiter);
-    try {
-      // Once ready, the request is posted synchronously, so it keeps its order with a
-      // `releaseConversation()` called right after this call.
-      if (this._status !== 'ready' || !this.client) {
-        if (this.loadMode === 'manual' && !this.loading) {
-          throw new SlmError(
-            'not-loaded',
-            'The model has not been loaded: this page loads it with load() (load="manual"), for example after asking you.',
-          );
-        }
-        await this.load();
-      }
-    } finally {
-      if (waiter) this.waiting.delete(waiter);
-    }
-    // Released while waiting: run as a one-off generation that neither uses nor keeps a cache.
-    const conversation = waiter?.released ? undefined : conversationId;
-    // Time to first token counts from here: a first-visit download is reported by `loadMs`.
-    const requested = performance.now();
-    const client = this.client!;
-    ranOn.client = client;
-    if (signal.aborted) return emptyResult('stopped');
-
-    let firstAt = 0;
-    let lastAt = 0;
-    let count = 0;
-    let text = '';
-    const { id, result } = client.generate(
-      input,
-      settings,
-      { conversationId: conversation, contextWindow, priority },
-      {
-        onToken: (token, tokenId) => {
-          lastAt = performance.now();
-          if (count === 0) firstAt = lastAt;
-          count++;
-          text += token;
-          onStream();
-          onToken?.({ token, tokenId, text });
-        },
-        onQueue: (ahead) => onQueue?.(ahead),
-      },
-    );
-    const abort = () => client.stop(id);
-    signal.addEventListener('abort', abort, { once: true });
-    try {
-      const done = await result;
-      if (done.reason !== 'stopped' || done.tokens > 0) this.firstRun = false;
-      return {
-        ...done,
-        ttftMs: firstAt ? Math.round((firstAt - requested) * 10) / 10 : 0,
-        tokensPerSecond:
-          count > 1 && lastAt > firstAt ? Math.round(((count - 1) / (lastAt - firstAt)) * 1000 * 10) / 10 : 0,
-      };
-    } finally {
-      signal.removeEventListener('abort', abort);
-    }
+  generate(input: GenerationInput, settings: GenerationSettings, options?: GenerateOptions): Promise<GenerationResult> {
+    // In `manual` mode a request does not load the model (it fails with `not-loaded`).
+    return this.withImplementation((impl) => impl.generate(input, settings, options), this._loadMode !== 'manual');
   }
 
   /**
@@ -353,8 +137,13 @@ export class LocalEngine extends EventTarget implements SlmEngine {
    * free; a generation of that conversation already queued or running keeps no cache.
    */
   releaseConversation(conversationId: string): void {
-    for (const waiter of this.waiting) if (waiter.conversationId === conversationId) waiter.released = true;
-    this.client?.release(conversationId);
+    if (this.impl) {
+      this.impl.releaseConversation(conversationId);
+    } else {
+      // Requests waiting for the import reach the implementation first (their callbacks were
+      // registered earlier), so the release keeps its place after them, as it would once loaded.
+      void this.importing?.then((impl) => impl.releaseConversation(conversationId), () => {});
+    }
   }
 
   /**
@@ -363,7 +152,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
    * load would (`no-model`, `model-not-found`, ...).
    */
   isCached(): Promise<boolean> {
-    return this.query('is-cached');
+    return this.withImplementation((impl) => impl.isCached());
   }
 
   /**
@@ -372,7 +161,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
    * needed but does not load the model. Rejects like a load would.
    */
   downloadSize(): Promise<number | null> {
-    return this.query('download-size');
+    return this.withImplementation((impl) => impl.downloadSize());
   }
 
   /**
@@ -380,12 +169,12 @@ export class LocalEngine extends EventTarget implements SlmEngine {
    * downloads them again. A loaded model keeps running. Resolves with the number of files deleted.
    */
   clearCache(): Promise<number> {
-    return this.query('clear-cache');
+    return this.withImplementation((impl) => impl.clearCache());
   }
 
   /** What the worker holds (conversation caches, queue); all zero without a worker. */
-  async stats(): Promise<EngineStats> {
-    return this.client ? this.client.stats() : { conversations: 0, cacheBytes: 0, queued: 0, running: false };
+  stats(): Promise<EngineStats> {
+    return this.impl ? this.impl.stats() : Promise.resolve({ conversations: 0, cacheBytes: 0, queued: 0, running: false });
   }
 
   /**
@@ -393,81 +182,63 @@ export class LocalEngine extends EventTarget implements SlmEngine {
    * progress is abandoned; pending requests and `load()` reject with `aborted`.
    */
   unload(): void {
-    this.teardown(new SlmError('aborted', 'The model was unloaded before the request finished.'));
-    if (this._status === 'loading' || this._status === 'ready') this.setStatus('idle', null);
+    this.unloads++;
+    this.impl?.unload();
+    this.setLoadRequested(false);
   }
 
   /**
-   * With `persistStorage`, asks the browser to keep this site's storage (the model's files) from
-   * eviction under storage pressure. Only a page can ask (`StorageManager.persist()` is not
-   * exposed to workers); a refusal is a warning, the model loads anyway.
+   * Runs `call` on the implementation, importing it first if needed. A refused configuration or a
+   * missing model rejects at once, without importing anything. `loads`: the call loads the model,
+   * so `status` turns `loading` now rather than once the import is done.
    */
-  private async requestPersistence(): Promise<void> {
-    if (!this.persistStorage) return;
-    const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
-    let granted = false;
-    try {
-      granted = storage?.persist ? (await storage.persisted()) || (await storage.persist()) : false;
-    } catch {
-      granted = false;
-    }
-    if (!granted) {
-      this.emit('warning', {
-        code: 'storage-not-persisted',
-        message:
-          'The browser did not grant persistent storage: it may evict the model under storage pressure, and a later visit would download it again.',
-      });
-    }
+  private withImplementation<T>(call: (impl: WorkerEngine) => Promise<T>, loads = false): Promise<T> {
+    if (this.impl) return call(this.impl);
+    if (this.config instanceof SlmError) return Promise.reject(this.config);
+    if (!this.config?.model) return Promise.reject(noModelError());
+    const unloads = this.unloads;
+    if (loads) this.setLoadRequested(true);
+    return this.implementation().then((impl) => {
+      if (unloads !== this.unloads) throw new SlmError('aborted', 'The model was unloaded before the request finished.');
+      return call(impl);
+    });
   }
 
-  /** The valid configuration with a model, or throws the reason there is none. */
-  private requireConfig(): EngineConfig {
-    if (this.configError) throw this.configError;
-    const config = this.config;
-    if (!config?.model) {
-      throw new SlmError('no-model', 'No model is configured: set the "model" attribute of <slm-provider>.');
-    }
-    return config;
+  private setLoadRequested(requested: boolean): void {
+    if (this.impl || this.loadRequested === requested) return;
+    this.loadRequested = requested;
+    this.emit('status-change', { status: this.status, error: this.earlyError });
   }
 
-  /** The configuration as the worker receives it. */
-  private workerConfig(config: EngineConfig, repair = false): WorkerLoadConfig {
-    return {
-      model: config.model,
-      device: config.device,
-      dtype: config.dtype,
-      modelBaseUrl: config.modelBaseUrl,
-      wasmPaths: ortWasmPaths(config.wasmBaseUrl),
-      forceWasm: this.forceWasm,
-      repair,
-    };
-  }
-
-  /** The worker for the current configuration, started on first need. */
-  private ensureClient(): WorkerClient {
-    this.client ??= this.createClient();
-    return this.client;
-  }
-
-  private async query<Q extends ModelQuery>(query: Q): Promise<ModelQueryAnswers[Q]> {
-    const config = this.requireConfig();
-    return this.ensureClient().query(this.workerConfig(config), query);
-  }
-
-  private teardown(reason = new SlmError('aborted', 'The model was unloaded.')): void {
-    const client = this.client;
-    this.client = undefined;
-    this.loading = undefined;
-    this._info = null;
-    this._progress = null;
-    client?.terminate(reason);
-  }
-
-  private setStatus(status: EngineStatus, error: SlmErrorData | null): void {
-    if (this._status === status && this._error === error) return;
-    this._status = status;
-    this._error = error;
-    this.emit('status-change', { status, error });
+  /** Imports `WorkerEngine` once and hands it this engine's configuration and listeners. */
+  private implementation(): Promise<WorkerEngine> {
+    this.importing ??= import('./worker-engine.js').then(
+      ({ WorkerEngine }) => {
+        const impl = new WorkerEngine(this.createClient);
+        impl.loadMode = this._loadMode;
+        impl.persistStorage = this._persistStorage;
+        if (this.config) impl.configure(this.config);
+        // From here on its events are this engine's (re-dispatched: an event dispatches once).
+        for (const type of ENGINE_EVENT_TYPES) {
+          impl.addEventListener(type, (event) => this.emit(type, (event as CustomEvent).detail));
+        }
+        this.impl = impl;
+        this.earlyError = null;
+        this.loadRequested = false;
+        return impl;
+      },
+      (error: unknown) => {
+        // Offline before the engine's code was ever cached, or blocked by the page's policy. The
+        // next request tries again.
+        this.importing = undefined;
+        this.loadRequested = false;
+        const failure = new SlmError('network-error', `The engine's code could not be loaded (${errorText(error)}).`);
+        this.earlyError = failure.toJSON();
+        this.emit('status-change', { status: 'error', error: this.earlyError });
+        throw failure;
+      },
+    );
+    return this.importing;
   }
 
   private emit<K extends keyof EngineEventMap>(type: K, detail: EngineEventMap[K]['detail']): void {

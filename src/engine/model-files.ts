@@ -13,7 +13,8 @@
  * which is the page's).
  */
 import { chooseDtype, dtypePreferences, weightsFile } from './dtype-choice.js';
-import { SlmError, isNetworkError } from './errors.js';
+import { SlmError } from './errors.js';
+import { isNetworkError } from './failure-classification.js';
 import type { WorkerLoadConfig } from './protocol.js';
 import type { DeviceCapabilities, DtypeOption, ResolvedDevice, ResolvedDtype } from './types.js';
 

@@ -16,13 +16,11 @@ import {
 } from './conversation-cache.js';
 import {
   SlmError,
-  classifyLoadError,
-  classifyRunError,
-  isParseFailure,
   LoadFailure,
   type SlmErrorCode,
   type SlmWarningData,
 } from './errors.js';
+import { classifyLoadError, classifyRunError, isParseFailure } from './failure-classification.js';
 import { IncrementalDecoder } from './incremental-decoder.js';
 import {
   bytesToDownload,

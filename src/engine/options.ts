@@ -91,6 +91,17 @@ export function parseEngineConfig(raw: RawEngineConfig, base: string): Parsed<En
   return ok({ model, device: device.value, dtype: dtype.value, modelBaseUrl, wasmBaseUrl });
 }
 
+/** Whether two configurations load the same thing (every field compared). */
+export function sameEngineConfig(a: EngineConfig | undefined, b: EngineConfig | undefined): boolean {
+  return (
+    a?.model === b?.model &&
+    a?.device === b?.device &&
+    a?.dtype === b?.dtype &&
+    a?.modelBaseUrl === b?.modelBaseUrl &&
+    a?.wasmBaseUrl === b?.wasmBaseUrl
+  );
+}
+
 /** Raw generation settings as elements hold them. */
 export interface RawGenerationSettings {
   maxNewTokens?: number | string | null | undefined;

@@ -9,8 +9,8 @@ import { SlmProgressEvent } from './slm-progress.js';
 import { SlmReadyEvent } from './slm-ready.js';
 import { SlmWarningEvent } from './slm-warning.js';
 
-/** The engine events an element listens to and reports. */
-export const ENGINE_EVENT_TYPES: readonly (keyof EngineEventMap)[] = ['status-change', 'progress', 'ready', 'warning'];
+/** The engine events an element listens to and reports (all of them). */
+export { ENGINE_EVENT_TYPES } from '../engine/engine-api.js';
 
 /** The `slm-*` event for an engine event, or `undefined` (a status change without an error). */
 export function slmEventFor(event: Event): SlmEvent<unknown> | undefined {

@@ -6,6 +6,9 @@
  *   `fetch` rejects with "Failed to fetch"); `POST /__offline/off` ends it. Scripts (the page's,
  *   the library's, ONNX Runtime's small `.mjs` loader) stay reachable, as they would from the HTTP
  *   cache or a service worker on a real offline visit: Cache Storage holds what is big.
+ * - Unreachable scripts: `POST /__unreachable?path=/dist/…` makes requests for exactly that path
+ *   fail the same way (a script that cannot be fetched: offline before it was ever cached, or a
+ *   CDN outage); `POST /__unreachable` with no path ends it.
  * - `slm-huge`: Range probes of `/models/slm-huge/onnx/*` report a petabyte-sized file (the
  *   files themselves are the tiny model's), so a storage check must refuse the download.
  */
@@ -15,13 +18,19 @@ const PETABYTE = 10 ** 15;
 
 export function fixtureModels() {
   let offline = false;
+  let unreachable = '';
   return async function fixtures(ctx, next) {
     if (ctx.path === '/__offline/on' || ctx.path === '/__offline/off') {
       offline = ctx.path.endsWith('/on');
       ctx.body = { offline };
       return;
     }
-    if (offline && isBlocked(ctx.path)) {
+    if (ctx.path === '/__unreachable') {
+      unreachable = String(ctx.query.path ?? '');
+      ctx.body = { unreachable };
+      return;
+    }
+    if ((offline && isBlocked(ctx.path)) || (unreachable && ctx.path === unreachable)) {
       // No HTTP answer at all: the connection closes, as when the network is gone.
       ctx.req.socket.destroy();
       ctx.respond = false;

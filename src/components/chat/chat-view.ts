@@ -1,0 +1,485 @@
+/**
+ * What `<slm-chat>` renders and does: the transcript, the composer, sending, streaming, editing,
+ * regenerating, copying and persistence. The element (`chat-element.ts`) holds the public
+ * properties and methods and imports this module when the first chat connects (`DeferredView`),
+ * so pages that show no chat never download it.
+ */
+import { html, nothing, type ReactiveController } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ElementView } from '../../controllers/deferred-view.js';
+import { EngineController } from '../../controllers/engine-controller.js';
+import { GenerationController } from '../../controllers/generation-controller.js';
+import type { ChatMessage } from '../../engine/types.js';
+import { SlmClearEvent } from '../../events/slm-clear.js';
+import type { SlmResponseDetail } from '../../events/slm-response.js';
+import { SlmSendEvent } from '../../events/slm-send.js';
+import { format, formatBytes } from '../shared/format.js';
+import { loadMarkdownRenderer, markdown, markdownRenderer, markdownStyleSheet } from '../shared/markdown-directive.js';
+import { describeStatus, renderStatus } from '../shared/status.js';
+import type { SlmChatElement } from './chat-element.js';
+import { loadConversation, saveConversation } from './chat-storage.js';
+import { DEFAULT_CHAT_STRINGS, type ChatStrings } from './chat.strings.js';
+
+let instances = 0;
+
+/** The interface of one `<slm-chat>` (a reactive controller of the element). */
+export class ChatView implements ElementView, ReactiveController {
+  /** The text in the message field. */
+  private draft = '';
+  /** Index of the user message being edited, or `null`. */
+  private editing: number | null = null;
+  /** What the engine said about downloading the model (asked on first interaction). */
+  private footprint: { cached: boolean; bytes: number | null } | null = null;
+  /** The message whose "Copy" was just used. */
+  private copied: ChatMessage | null = null;
+  /** The markdown renderer's styles are adopted (see `useMarkdownRenderer`). */
+  private adoptedMarkdown = false;
+  /** The transcript is scrolled to its end (follows new text). */
+  private pinned = true;
+  private scrollQueued = false;
+  /** `markdown`, `persist` and `messages` as the last update saw them (what changed since). */
+  private seenMarkdown: string | undefined;
+  private seenPersist = '';
+  private seenMessages: ChatMessage[] | undefined;
+
+  private readonly engines: EngineController;
+  private readonly generation: GenerationController;
+  /** This chat's slot in the engine's conversation caches. */
+  private readonly conversationId = `slm-chat-${++instances}`;
+  /** Figures of each finished reply, for `show-stats` and the "left out" notice. */
+  private readonly results = new WeakMap<ChatMessage, SlmResponseDetail>();
+  private askedFootprint = false;
+
+  constructor(private readonly host: SlmChatElement) {
+    this.engines = new EngineController(host);
+    this.generation = new GenerationController(host, this.engines);
+    host.addController(this);
+  }
+
+  /** All strings, defaults merged with `strings` and `placeholder`. */
+  private get text(): ChatStrings {
+    const { strings, placeholder } = this.host;
+    return { ...DEFAULT_CHAT_STRINGS, ...strings, ...(placeholder !== undefined ? { placeholder } : {}) };
+  }
+
+  private get input(): HTMLTextAreaElement | null {
+    return this.host.renderRoot.querySelector('textarea');
+  }
+
+  private get log(): HTMLElement | null {
+    return this.host.renderRoot.querySelector('.log');
+  }
+
+  /** Changes view state and re-renders (the element's `@state` properties, held here). */
+  private change(update: () => void): void {
+    update();
+    this.host.requestUpdate();
+  }
+
+  /** See `SlmChatElement.send`. */
+  async send(text: string = this.draft): Promise<string> {
+    const host = this.host;
+    const event = new SlmSendEvent({ text });
+    if (!host.dispatchEvent(event)) return '';
+    const content = event.detail.text.trim();
+    if (!content) return '';
+    if (text === this.draft) this.change(() => (this.draft = ''));
+    if (this.generation.busy) await this.generation.settle();
+    if (this.editing !== null) {
+      // Sending while editing replaces that message and everything after it.
+      host.messages = host.messages.slice(0, this.editing);
+      this.change(() => {
+        this.editing = null;
+        this.draft = '';
+      });
+    }
+    host.messages = [...host.messages, { role: 'user', content }];
+    return this.reply();
+  }
+
+  /** See `SlmChatElement.stop`. */
+  stop(): void {
+    this.generation.stop();
+  }
+
+  /** See `SlmChatElement.regenerate`. */
+  async regenerate(): Promise<string> {
+    const host = this.host;
+    if (this.generation.busy) await this.generation.settle();
+    const last = host.messages.at(-1);
+    if (!last) return '';
+    if (last.role === 'assistant') host.messages = host.messages.slice(0, -1);
+    return host.messages.at(-1)?.role === 'user' ? this.reply() : '';
+  }
+
+  /** See `SlmChatElement.edit`. */
+  edit(index: number): void {
+    const message = this.host.messages[index];
+    if (message?.role !== 'user') return;
+    this.stop();
+    this.change(() => {
+      this.editing = index;
+      this.draft = message.content;
+    });
+    void this.host.updateComplete.then(() => {
+      this.input?.focus();
+      this.input?.setSelectionRange(this.draft.length, this.draft.length);
+    });
+  }
+
+  /** See `SlmChatElement.clear`. */
+  clear(): void {
+    const host = this.host;
+    const removed = host.messages;
+    this.generation.reset();
+    this.engines.engine?.releaseConversation(this.conversationId);
+    host.messages = [];
+    this.change(() => (this.editing = null));
+    host.dispatchEvent(new SlmClearEvent({ messages: removed }));
+  }
+
+  hostConnected(): void {
+    this.host.addEventListener('focusin', this.askFootprint);
+    this.host.addEventListener('pointerenter', this.askFootprint);
+  }
+
+  hostDisconnected(): void {
+    this.host.removeEventListener('focusin', this.askFootprint);
+    this.host.removeEventListener('pointerenter', this.askFootprint);
+    this.engines.engine?.releaseConversation(this.conversationId);
+  }
+
+  hostUpdate(): void {
+    const host = this.host;
+    if (host.markdown !== this.seenMarkdown) {
+      this.seenMarkdown = host.markdown;
+      if (host.markdown !== 'off' && !this.adoptedMarkdown) void this.useMarkdownRenderer();
+    }
+    // Restore before the first render of the transcript, so a persisted conversation never
+    // flashes empty.
+    if (host.persist !== this.seenPersist) {
+      this.seenPersist = host.persist;
+      const stored = host.persist ? loadConversation(host.persist) : null;
+      if (stored && host.messages.length === 0) host.messages = stored;
+    }
+  }
+
+  hostUpdated(): void {
+    const host = this.host;
+    if (host.messages !== this.seenMessages && !this.generation.busy) {
+      if (host.persist) saveConversation(host.persist, host.messages);
+      this.seenMessages = host.messages;
+    }
+  }
+
+  /**
+   * Loads the markdown renderer (a separate chunk, shared by every chat on the page), adopts its
+   * styles and re-renders: replies shown as plain text until then turn into markdown.
+   */
+  private async useMarkdownRenderer(): Promise<void> {
+    try {
+      await loadMarkdownRenderer();
+    } catch (error) {
+      // Replies stay plain text: readable, just not formatted.
+      console.warn('slm-chat: the markdown renderer could not be loaded', error);
+      return;
+    }
+    const sheet = markdownStyleSheet()!;
+    const root = this.host.renderRoot as ShadowRoot;
+    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    this.adoptedMarkdown = true;
+    this.host.requestUpdate();
+  }
+
+  /** Generates the assistant's answer to the conversation as it stands. */
+  private async reply(): Promise<string> {
+    const host = this.host;
+    const history: ChatMessage[] = [
+      ...(host.systemPrompt ? [{ role: 'system' as const, content: host.systemPrompt }] : []),
+      ...host.messages,
+    ];
+    const answer: ChatMessage = { role: 'assistant', content: '' };
+    host.messages = [...host.messages, answer];
+    this.scrollToEnd(true);
+    const result = await this.generation.run(
+      { kind: 'chat', messages: history },
+      { maxNewTokens: host.maxNewTokens, temperature: host.temperature },
+      {
+        conversationId: this.conversationId,
+        contextWindow: host.contextWindow,
+        onText: (text) => {
+          // Updated in place: the array keeps its identity while one reply streams.
+          answer.content = text;
+          this.scrollToEnd();
+        },
+        // Before `slm-response`: its listeners see the final transcript.
+        onSettled: (result) => {
+          answer.content = result.text;
+          this.results.set(answer, result);
+          if (!answer.content && result.reason === 'error') {
+            // Keep the user's message; drop only the empty reply bubble.
+            host.messages = host.messages.filter((message) => message !== answer);
+          } else {
+            host.messages = [...host.messages];
+          }
+        },
+      },
+    );
+    return result.text;
+  }
+
+  /** Asks the engine, once, whether the model must be downloaded and how big it is. */
+  private readonly askFootprint = async () => {
+    const engine = this.engines.engine;
+    // With load="manual" the page asks the visitor itself, and nothing (not even a size probe of
+    // the model host) may happen before it calls load().
+    if (this.askedFootprint || !engine || engine.status !== 'idle' || !engine.model || engine.loadMode === 'manual') {
+      return;
+    }
+    this.askedFootprint = true;
+    try {
+      const cached = await engine.isCached();
+      const bytes = cached ? 0 : await engine.downloadSize();
+      this.change(() => (this.footprint = { cached, bytes }));
+      // Already on this device: loading costs no download, so start now and answer sooner.
+      if (cached) engine.load().catch(() => {});
+    } catch {
+      // A missing model is reported when the user sends; the notice is only a courtesy.
+      this.askedFootprint = false;
+    }
+  };
+
+  private scrollToEnd(force = false): void {
+    if (force) this.pinned = true;
+    // At most one scroll per frame, and no layout read per token: whether the reader is at the
+    // bottom is known from their last scroll (`onLogScroll`), not measured while streaming.
+    if (!this.pinned || this.scrollQueued) return;
+    this.scrollQueued = true;
+    requestAnimationFrame(() => {
+      this.scrollQueued = false;
+      const log = this.log;
+      if (log && this.pinned) log.scrollTop = log.scrollHeight;
+    });
+  }
+
+  /** Follow the reply only while the reader is at the bottom; never yank them back while reading. */
+  private readonly onLogScroll = () => {
+    const log = this.log;
+    if (log) this.pinned = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+  };
+
+  private readonly onKeyDown = (event: KeyboardEvent) => {
+    // Enter sends, Shift+Enter adds a line; never send while an IME is composing a character.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      if (!this.generation.busy) void this.send();
+    } else if (event.key === 'Escape') {
+      if (this.generation.busy) {
+        event.preventDefault();
+        this.stop();
+      } else if (this.editing !== null) {
+        event.preventDefault();
+        this.cancelEdit();
+      }
+    }
+  };
+
+  private readonly onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    if (this.generation.busy) return;
+    void this.send();
+    this.input?.focus();
+  };
+
+  private readonly onInput = (event: InputEvent) => {
+    this.change(() => (this.draft = (event.target as HTMLTextAreaElement).value));
+  };
+
+  private readonly cancelEdit = () => {
+    this.change(() => {
+      this.editing = null;
+      this.draft = '';
+    });
+  };
+
+  /** Copy buttons of code blocks are handled here, by delegation (the renderer adds no listeners). */
+  private readonly onLogClick = async (event: MouseEvent) => {
+    const button = (event.target as Element).closest<HTMLButtonElement>('[data-copy]');
+    if (!button) return;
+    const renderer = markdownRenderer();
+    if (!renderer) return;
+    await this.copyText(renderer.codeTextForCopyButton(button));
+    const label = button.textContent;
+    button.textContent = this.text.copied;
+    setTimeout(() => (button.textContent = label), 1500);
+  };
+
+  private async copyMessage(message: ChatMessage): Promise<void> {
+    await this.copyText(message.content);
+    this.change(() => (this.copied = message));
+    setTimeout(() => {
+      if (this.copied === message) this.change(() => (this.copied = null));
+    }, 1500);
+  }
+
+  private async copyText(text: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Clipboard access can be refused (permissions, insecure context); nothing else to do.
+    }
+  }
+
+  private renderMessage(message: ChatMessage, index: number) {
+    const host = this.host;
+    const s = this.text;
+    const busy = this.generation.busy;
+    const isLast = index === host.messages.length - 1;
+    const streaming = busy && isLast && message.role === 'assistant';
+    const result = this.results.get(message);
+    const notice =
+      message.role === 'assistant' && result && result.droppedMessages > 0
+        ? html`<div part="notice" class="notice">${format(s.dropped, { count: result.droppedMessages })}</div>`
+        : nothing;
+    const content =
+      message.role === 'assistant'
+        ? html`<div
+            part="message-content"
+            class="content ${host.markdown !== 'off' && markdownRenderer() ? 'markdown' : ''} ${streaming ? 'streaming' : ''}"
+            ${markdown(message.content, {
+              enabled: host.markdown !== 'off',
+              streaming,
+              copyLabel: s.copy,
+            })}
+          ></div>`
+        : html`<div part="message-content" class="content">${message.content}</div>`;
+    const actions = busy
+      ? nothing
+      : message.role === 'user'
+        ? html`<div part="message-actions" class="actions">
+            <button part="action-button edit-button" class="ghost" type="button" @click=${() => this.edit(index)}>
+              ${s.edit}
+            </button>
+          </div>`
+        : html`<div part="message-actions" class="actions">
+            <button part="action-button copy-button" class="ghost" type="button" @click=${() => this.copyMessage(message)}>
+              ${this.copied === message ? s.copied : s.copy}
+            </button>
+            ${isLast
+              ? html`<button part="action-button regenerate-button" class="ghost" type="button" @click=${() => this.regenerate()}>
+                  ${s.regenerate}
+                </button>`
+              : nothing}
+          </div>`;
+    const stats =
+      host.showStats && result && result.reason !== 'error'
+        ? html`<div part="stats" class="stats">
+            ${format(s.stats, { tokens: result.tokens, speed: result.tokensPerSecond, ttft: Math.round(result.ttftMs) })}
+          </div>`
+        : nothing;
+    return html`${notice}
+      <div
+        part="message ${message.role}-message"
+        class="message ${message.role} ${this.editing === index ? 'being-edited' : ''}"
+      >
+        ${content}
+      </div>
+      ${stats}${actions}`;
+  }
+
+  private renderEmpty() {
+    const s = this.text;
+    const engine = this.engines.engine;
+    const footprint = this.footprint;
+    const notice =
+      footprint && engine?.status === 'idle'
+        ? footprint.cached
+          ? format(s.cachedNotice, { model: engine.model })
+          : footprint.bytes
+            ? format(s.downloadNotice, { model: engine.model, size: formatBytes(footprint.bytes) })
+            : ''
+        : '';
+    return html`<div part="empty" class="empty">
+      <slot name="empty">${s.empty}</slot>
+      ${notice ? html`<p class="footprint">${notice}</p>` : nothing}
+    </div>`;
+  }
+
+  render() {
+    const messages = this.host.messages;
+    const s = this.text;
+    const busy = this.generation.busy;
+    const status = describeStatus(this.engines, this.generation, s);
+    return html`
+      <div part="base" class="chat">
+        <slot name="header"></slot>
+        <div
+          part="log"
+          class="log"
+          role="log"
+          aria-label=${s.conversationLabel}
+          aria-live="off"
+          tabindex="0"
+          @click=${this.onLogClick}
+          @scroll=${this.onLogScroll}
+        >
+          ${messages.length === 0 ? this.renderEmpty() : nothing}
+          ${repeat(
+            messages,
+            (message) => message,
+            (message, index) => this.renderMessage(message, index),
+          )}
+          ${this.generation.phase === 'error' && this.generation.error
+            ? html`<div part="error" class="error">
+                <span>${this.generation.error.message}</span>
+                ${messages.at(-1)?.role === 'user'
+                  ? html`<button part="retry-button" class="secondary" type="button" @click=${() => this.regenerate()}>
+                      ${s.retry}
+                    </button>`
+                  : nothing}
+              </div>`
+            : nothing}
+        </div>
+        <div part="composer" class="footer">
+          <div class="status-row">
+            <div class="status-cell">${renderStatus(status)}</div>
+            ${messages.length > 0
+              ? html`<button part="clear-button" class="ghost" type="button" @click=${() => this.clear()}>${s.clear}</button>`
+              : nothing}
+          </div>
+          ${this.editing !== null
+            ? html`<div part="editing" class="editing">
+                <span>${s.editing}</span>
+                <button class="ghost" type="button" @click=${this.cancelEdit}>${s.cancelEdit}</button>
+              </div>`
+            : nothing}
+          <form class="composer" @submit=${this.onSubmit}>
+            <textarea
+              part="input"
+              rows="1"
+              aria-label=${s.inputLabel}
+              placeholder=${s.placeholder}
+              .value=${live(this.draft)}
+              @input=${this.onInput}
+              @keydown=${this.onKeyDown}
+            ></textarea>
+            <button
+              part="send-button"
+              class="primary"
+              type="submit"
+              ?hidden=${busy}
+              aria-disabled=${this.draft.trim() ? 'false' : 'true'}
+            >
+              ${s.send}
+            </button>
+            <button part="stop-button" class="secondary" type="button" ?hidden=${!busy} @click=${() => this.stop()}>
+              ${s.stop}
+            </button>
+          </form>
+          <slot name="footer"></slot>
+        </div>
+      </div>
+    `;
+  }
+}
