@@ -38,6 +38,14 @@ function mount<T extends Element>(page: Page, markup: string): T {
 /** Makes requests for `path` fail as a dropped connection does (`''` ends it). */
 const setUnreachable = (path: string) => fetch(`/__unreachable?path=${encodeURIComponent(path)}`, { method: 'POST' });
 
+/** Makes the server answer requests for `path` 1.5 s late (`''` ends it). */
+const setSlow = (path: string) => fetch(`/__slow?path=${encodeURIComponent(path)}`, { method: 'POST' });
+
+/** Waits for `count` frames of `page`. */
+async function nextFrames(page: Page, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => page.requestAnimationFrame(resolve));
+}
+
 /** Paths of `paths` that were requested since the last reset. */
 async function requested(paths: string[]): Promise<string[]> {
   const counts = await requestCounts();
@@ -49,6 +57,7 @@ describe('what loads when', () => {
 
   afterEach(async () => {
     await setUnreachable('');
+    await setSlow('');
     for (const frame of frames.splice(0)) frame.remove();
   });
 
@@ -84,21 +93,40 @@ describe('what loads when', () => {
     expect(await requested(ENGINE_CODE)).to.deep.equal(ENGINE_CODE);
   });
 
-  it('shows the frame at once and the interface when its module arrives; only the views in use are fetched', async () => {
+  it('draws each element’s frame at its final size at once, and the interface in it when its module arrives', async () => {
     await resetRequestCounts();
+    await setSlow(CHAT_VIEW);
     const page = await freshPage();
     const chat = mount<SlmChatElement>(page, `<slm-chat placeholder="Early placeholder"></slm-chat>`);
-    // Defined and upgraded at once: properties exist, the frame is drawn, the interface follows.
+    // Defined and upgraded at once: properties exist and take values before the view is there.
     expect(chat.placeholder).to.equal('Early placeholder');
     chat.messages = [{ role: 'user', content: 'Set before the view arrived' }];
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-    const frame = chat.shadowRoot!.querySelector('[part="base"]') as HTMLElement;
-    expect(frame, 'the frame before the view').to.exist;
-    expect(frame.getBoundingClientRect().height, 'the frame has the chat’s height').to.be.greaterThan(200);
+    await nextFrames(page, 2);
+    expect(chat.shadowRoot!.querySelector('textarea'), 'still without its interface (the module is slow)').to.equal(null);
+    const frame = chat.shadowRoot!.querySelector('[part="base"]')!;
+    const before = frame.getBoundingClientRect().height;
+    expect(before, 'the frame has the chat’s height').to.be.greaterThan(200);
     await chat.updateComplete;
     expect(chat.shadowRoot!.querySelector('textarea')!.placeholder).to.equal('Early placeholder');
     expect(chat.shadowRoot!.querySelector('[part~="user-message"]')!.textContent).to.contain('Set before the view arrived');
+    expect(chat.shadowRoot!.querySelector('[part="base"]')!.getBoundingClientRect().height).to.equal(before);
+    // A page with a chat only fetched the chat's interface.
     expect(await requested([CHAT_VIEW, COMPLETE_VIEW])).to.deep.equal([CHAT_VIEW]);
+
+    await setSlow(COMPLETE_VIEW);
+    const complete = page.document.createElement('slm-complete') as SlmCompleteElement;
+    complete.prompt = 'A prompt long enough to wrap onto a second line in a frame of this width, which is what the frame must already know.';
+    const wrapper = page.document.createElement('div');
+    wrapper.style.width = '360px';
+    wrapper.append(complete);
+    page.document.body.append(wrapper);
+    await nextFrames(page, 2);
+    expect(complete.shadowRoot!.querySelector('[part="run-button"]'), 'still without its interface').to.equal(null);
+    const early = complete.getBoundingClientRect().height;
+    expect(complete.shadowRoot!.querySelector('[part="prompt"]')!.textContent).to.equal(complete.prompt);
+    await complete.updateComplete;
+    expect(complete.shadowRoot!.querySelector('[part="run-button"]')).to.exist;
+    expect(complete.getBoundingClientRect().height, 'no layout shift when the interface arrives').to.equal(early);
   });
 
   it('runs requests made before the view arrived, and applies a stop made meanwhile', async () => {

@@ -20,7 +20,10 @@ export type SlmErrorCode =
   | 'model-file-missing'
   /** WebGPU was requested explicitly but this browser has no usable adapter. */
   | 'webgpu-unavailable'
-  /** The model host could not be reached (offline, DNS, CORS, a dropped connection) and the files are not cached. */
+  /**
+   * The model host could not be reached (offline, DNS, CORS, a dropped connection) and the files
+   * are not cached; or a module of this library (an element's interface, the engine) could not be fetched.
+   */
   | 'network-error'
   /**
    * A model file exists but cannot be read: malformed `config.json` or tokenizer, an ONNX file

@@ -8,7 +8,8 @@
  *   cache or a service worker on a real offline visit: Cache Storage holds what is big.
  * - Unreachable scripts: `POST /__unreachable?path=/dist/…` makes requests for exactly that path
  *   fail the same way (a script that cannot be fetched: offline before it was ever cached, or a
- *   CDN outage); `POST /__unreachable` with no path ends it.
+ *   CDN outage); `POST /__unreachable` with no path ends it. `POST /__slow?path=/dist/…` answers
+ *   requests for that path 1.5 s late instead (a slow network), `POST /__slow` ends it.
  * - `slm-huge`: Range probes of `/models/slm-huge/onnx/*` report a petabyte-sized file (the
  *   files themselves are the tiny model's), so a storage check must refuse the download.
  */
@@ -19,6 +20,7 @@ const PETABYTE = 10 ** 15;
 export function fixtureModels() {
   let offline = false;
   let unreachable = '';
+  let slow = '';
   return async function fixtures(ctx, next) {
     if (ctx.path === '/__offline/on' || ctx.path === '/__offline/off') {
       offline = ctx.path.endsWith('/on');
@@ -30,6 +32,12 @@ export function fixtureModels() {
       ctx.body = { unreachable };
       return;
     }
+    if (ctx.path === '/__slow') {
+      slow = String(ctx.query.path ?? '');
+      ctx.body = { slow };
+      return;
+    }
+    if (slow && ctx.path === slow) await new Promise((resolve) => setTimeout(resolve, 1500));
     if ((offline && isBlocked(ctx.path)) || (unreachable && ctx.path === unreachable)) {
       // No HTTP answer at all: the connection closes, as when the network is gone.
       ctx.req.socket.destroy();

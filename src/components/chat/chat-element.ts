@@ -196,12 +196,12 @@ export class SlmChatElement extends LitElement {
     const strings = { ...DEFAULT_CHAT_STRINGS, ...this.strings };
     return html`<div part="base" class="chat">
       ${failure
-        ? html`<div part="error" class="error" role="alert">
+        ? html`<div class="log"><div part="error" class="error" role="alert">
             <span>${failure.message}</span>
             <button part="retry-button" class="secondary" type="button" @click=${() => this.views.ready().catch(() => {})}>
               ${strings.retry}
             </button>
-          </div>`
+          </div></div>`
         : nothing}
     </div>`;
   }

@@ -1,7 +1,7 @@
 /**
  * Opt-in persistence of a chat's conversation (`persist="key"`), in `localStorage` under
- * `slm-chat:<key>`. Conversations are small and must be restored synchronously on connect, before
- * the first render, so the transcript never flashes empty.
+ * `slm-chat:<key>`. Conversations are small and are restored synchronously, before the chat's
+ * interface first renders, so the transcript never flashes empty.
  */
 import type { ChatMessage } from '../../engine/types.js';
 

@@ -192,11 +192,16 @@ export class SlmCompleteElement extends LitElement {
   protected override render() {
     const view = this.views.view;
     if (view) return view.render();
-    // Until the interface arrives: a slotted field stays where it is; a failure is said in the
-    // place of the status line.
+    // Until the interface arrives: a slotted field stays where it is, a standalone completion
+    // shows its frame and prompt at the size it will have, and a failure is said where the
+    // status line goes.
     const failure = this.views.failure;
-    return html`<slot></slot>${failure
-      ? html`<div part="status" class="status error" role="alert">${failure.message}</div>`
-      : nothing}`;
+    const status = failure ? html`<div part="status" class="status error" role="alert">${failure.message}</div>` : nothing;
+    if (this.htmlFor || this.querySelector('textarea, input')) return html`<slot></slot>${status}`;
+    return html`<slot></slot>
+      <div part="base" class="complete">
+        <div part="output" class="output">${this.mode === 'chat' ? nothing : html`<span part="prompt" class="prompt">${this.prompt}</span>`}</div>
+        <div class="toolbar">${status}</div>
+      </div>`;
   }
 }

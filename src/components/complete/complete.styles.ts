@@ -45,6 +45,8 @@ export const completeStyles = css`
     display: flex;
     align-items: center;
     gap: calc(var(--_space) * 0.5);
+    /* A button's height, so the frame drawn before the interface arrives is as tall as the real one. */
+    min-height: 2.25rem;
   }
 
   .toolbar .state {
