@@ -25,6 +25,8 @@ try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
     await page.goto(`http://127.0.0.1:${port}/?model=slm-tiny&device=wasm`);
     await page.waitForFunction(() => customElements.get('slm-chat'));
+    // Each element's interface arrives in a module of its own; `updateComplete` waits for it.
+    await page.evaluate(() => Promise.all([...document.querySelectorAll('slm-chat, slm-complete')].map((el) => el.updateComplete)));
     await page.screenshot({ path: `${outDir}/demo-empty-${colorScheme}.png` });
     await page.evaluate(async () => {
       const chat = document.querySelector('slm-chat');

@@ -1,5 +1,6 @@
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import type { SlmChatElement } from '../dist/index.js';
+import '../dist/define.js';
 import { failOnLitDevWarnings, referenceGeneration, requestCounts, resetRequestCounts, typeAndSend, until } from './helpers.js';
 
 describe('the script-tag bundle (dist/cdn/slm-elements.js)', () => {
@@ -40,6 +41,24 @@ describe('the script-tag bundle (dist/cdn/slm-elements.js)', () => {
       expect(outside).to.deep.equal([]);
       expect(paths).to.include('/dist/cdn/slm-worker.js');
       expect(paths).to.include('/dist/cdn/ort/ort-wasm-simd-threaded.asyncify.wasm');
+
+      // The bundle's styles are minified (rollup.config.mjs): they must compute exactly as the npm build's.
+      const npm = await fixture<SlmChatElement>(html`<slm-chat markdown="off"></slm-chat>`);
+      npm.messages = chat.messages.map((message) => ({ ...message }));
+      await npm.updateComplete;
+      // (Without the focus ring of the field the test typed into.)
+      (chat.shadowRoot!.activeElement as HTMLElement | null)?.blur();
+      for (const part of ['base', 'log', 'user-message', 'assistant-message', 'composer', 'input', 'send-button', 'status']) {
+        const computed = (el: SlmChatElement) => {
+          const style = getComputedStyle(el.shadowRoot!.querySelector(`[part~="${part}"]`)!);
+          return ['display', 'padding', 'border', 'border-radius', 'background-color', 'color', 'font', 'gap', 'box-shadow'].map(
+            (property) => `${property}: ${style.getPropertyValue(property)}`,
+          );
+        };
+        expect(computed(chat), `[part~="${part}"]`).to.deep.equal(computed(npm));
+      }
+      npm.remove();
+
     } finally {
       frame.remove();
     }
