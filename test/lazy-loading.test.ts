@@ -5,7 +5,7 @@
  * iframe (a module map of its own), so "not fetched yet" means what it says.
  */
 import { expect } from '@open-wc/testing';
-import type { SlmChatElement, SlmCompleteElement, SlmErrorEvent, SlmProviderElement } from '../dist/index.js';
+import type { SlmChatElement, SlmCompleteElement, SlmErrorEvent, SlmProviderElement, SlmResponseEvent } from '../dist/index.js';
 import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, requestCounts, resetRequestCounts, typeAndSend, until } from './helpers.js';
 
 const ENGINE_CODE = ['/dist/engine/worker-engine.js', '/dist/engine/worker-client.js', '/dist/engine/worker.js'];
@@ -56,12 +56,14 @@ describe('what loads when', () => {
   failOnLitDevWarnings();
 
   afterEach(async () => {
+    // Focus back to this page: a removed frame that held it would take it with it.
+    window.focus();
     await setUnreachable('');
     await setSlow('');
     for (const frame of frames.splice(0)) frame.remove();
   });
 
-  it('imports the engine only when a model is needed; a refused attribute never imports it', async () => {
+  it('imports the engine only when a model is needed; a refused attribute or load="manual" never imports it', async () => {
     await resetRequestCounts();
     const page = await freshPage();
     const bad = mount<SlmProviderElement>(page, `<slm-provider model="${MODEL}" device="gpu"><slm-chat></slm-chat></slm-provider>`);
@@ -71,6 +73,17 @@ describe('what loads when', () => {
     const refused = await bad.load().catch((error: { code: string }) => error.code);
     expect(refused).to.equal('invalid-option');
     expect(await requested(ENGINE_CODE), 'engine code for a refused attribute').to.deep.equal([]);
+
+    // load="manual": a request before the page's load() fails at once, and fetches nothing at all.
+    const manual = mount<SlmProviderElement>(
+      page,
+      `<slm-provider load="manual" model="${MODEL}" model-base-url="${MODEL_BASE}"><slm-chat></slm-chat></slm-provider>`,
+    );
+    const manualChat = manual.querySelector('slm-chat') as SlmChatElement;
+    const response = new Promise<SlmResponseEvent>((resolve) => manualChat.addEventListener('slm-response', (e) => resolve(e as SlmResponseEvent), { once: true }));
+    expect(await manualChat.send('Before consent')).to.equal('');
+    expect((await response).detail.error!.code).to.equal('not-loaded');
+    expect(await requested(ENGINE_CODE), 'engine code before consent').to.deep.equal([]);
 
     const provider = mount<SlmProviderElement>(
       page,
@@ -151,6 +164,32 @@ describe('what loads when', () => {
     expect(await stopped, 'stopped before its view arrived').to.equal('');
     await complete.updateComplete;
     expect(complete.shadowRoot!.querySelector('[part="completion"]')!.textContent).to.equal('');
+  });
+
+  it('ghost text: keys typed before the interface arrived get their suggestion after the pause', async () => {
+    await setSlow(COMPLETE_VIEW);
+    const page = await freshPage();
+    const provider = mount<SlmProviderElement>(
+      page,
+      `<slm-provider model="${MODEL}" model-base-url="${MODEL_BASE}" device="wasm">
+        <textarea id="notes" aria-label="Notes"></textarea><slm-complete for="notes"></slm-complete>
+      </slm-provider>`,
+    );
+    const complete = provider.querySelector('slm-complete') as SlmCompleteElement;
+    const field = provider.querySelector('textarea')!;
+    // The provider slots the field in its first update.
+    await provider.updateComplete;
+    field.focus();
+    page.document.execCommand('insertText', false, 'Once upon a time');
+    expect(field.value).to.equal('Once upon a time');
+    expect(complete.field, 'no interface yet (the module is slow)').to.equal(null);
+    const response = new Promise<SlmResponseEvent>((resolve) => complete.addEventListener('slm-response', (e) => resolve(e as SlmResponseEvent), { once: true }));
+    await complete.updateComplete;
+    expect(complete.field).to.equal(field);
+    const { text } = (await response).detail;
+    const reference = (await referenceGeneration('Once upon a time', 24)).text;
+    expect(text).to.equal(reference.includes('\n\n') ? reference.slice(0, reference.indexOf('\n\n')) : reference);
+    await until(() => complete.suggestion === text, 5_000, 'the suggestion on screen');
   });
 
   it('reports an interface that cannot be fetched, in the element and as slm-error, and retries', async () => {

@@ -23,6 +23,8 @@ type Host = ReactiveControllerHost & HTMLElement;
 export interface ElementView {
   /** The element's template (called from the host's `render()`). */
   render(): unknown;
+  /** Stops what the view is generating (the element's `stop()`). */
+  stop(): void;
 }
 
 /**
@@ -55,6 +57,8 @@ export class DeferredView<M, V extends ElementView> implements ReactiveControlle
   /** Why the view's module could not be loaded, or `null`. */
   failure: SlmErrorData | null = null;
   private pending: Promise<V> | undefined;
+  /** How often `stop()` was called, so a request made before the view arrived sees a stop made meanwhile. */
+  private stops = 0;
 
   constructor(
     private readonly host: Host,
@@ -106,8 +110,35 @@ export class DeferredView<M, V extends ElementView> implements ReactiveControlle
     else this.ready().then(action, () => {});
   }
 
-  /** Waits for the view of a connected host (what the host's `updateComplete` includes). */
-  async settled(): Promise<void> {
-    if (!this.view && this.host.isConnected) await this.ready().catch(() => {});
+  /**
+   * Starts a request on the view: synchronously when it is here (so a `stop()` right after
+   * reaches it), else once it has arrived, and then stopped at once if `stop()` was called
+   * meanwhile. `undefined` when the view cannot be loaded (already reported as `slm-error`).
+   */
+  async request<T>(start: (view: V) => T): Promise<T | undefined> {
+    const stops = this.stops;
+    const view = this.view ?? (await this.ready().catch(() => undefined));
+    if (!view) return undefined;
+    const result = start(view);
+    if (stops !== this.stops) view.stop();
+    return result;
+  }
+
+  /** The element's `stop()`: stops the view, and requests still waiting for it. */
+  stop(): void {
+    this.stops++;
+    this.view?.stop();
+  }
+
+  /**
+   * The host's `updateComplete` extended to the arrival of its view (for a connected host), so
+   * after `await el.updateComplete` the interface is on screen. Call from `getUpdateComplete`
+   * with the inherited one.
+   */
+  async updateComplete(inherited: () => Promise<boolean>): Promise<boolean> {
+    const done = await inherited();
+    if (this.view || !this.host.isConnected) return done;
+    await this.ready().catch(() => {});
+    return inherited();
   }
 }

@@ -118,6 +118,9 @@ export class GhostTextController implements ReactiveController {
     this.field = field;
     if (field) {
       for (const [type, listener, capture] of this.listeners) field.addEventListener(type, listener, capture);
+      // Someone is already typing in it (focused, and edited since the page loaded): the element's
+      // interface arrives after the page, so keys typed before it count as if the last one came now.
+      if (field.matches(':focus') && field.value !== field.defaultValue) this.schedule();
     }
     this.host.requestUpdate();
   }

@@ -104,6 +104,14 @@ export function noModelError(): SlmError {
   return new SlmError('no-model', 'No model is configured: set the "model" attribute of <slm-provider>.');
 }
 
+/** What a request rejects with under `load="manual"` before the page has called `load()`. */
+export function notLoadedError(): SlmError {
+  return new SlmError(
+    'not-loaded',
+    'The model has not been loaded: this page loads it with load() (load="manual"), for example after asking you.',
+  );
+}
+
 /** How a failed load may still succeed in a new worker: delete the cached files first, or skip WebGPU. */
 export type LoadRecovery = 'repair' | 'fallback';
 

@@ -13,7 +13,7 @@
  * `WorkerEngine` and its events are dispatched again from this object.
  */
 import { ENGINE_EVENT_TYPES, type EngineEventMap, type GenerateOptions, type SlmEngine } from './engine-api.js';
-import { SlmError, errorText, noModelError, type SlmErrorData } from './errors.js';
+import { SlmError, errorText, noModelError, notLoadedError, type SlmErrorData } from './errors.js';
 import { sameEngineConfig } from './options.js';
 import type { WorkerClientFactory, WorkerEngine } from './worker-engine.js';
 import type {
@@ -128,8 +128,11 @@ export class LocalEngine extends EventTarget implements SlmEngine {
    * positive whole number, and with `context-overflow` when the prompt cannot fit at all.
    */
   generate(input: GenerationInput, settings: GenerationSettings, options?: GenerateOptions): Promise<GenerationResult> {
-    // In `manual` mode a request does not load the model (it fails with `not-loaded`).
-    return this.withImplementation((impl) => impl.generate(input, settings, options), this._loadMode !== 'manual');
+    // In `manual` mode a request does not load the model: before `load()` it fails with
+    // `not-loaded`, and without importing anything (nothing at all is fetched before consent).
+    const manual = this._loadMode === 'manual';
+    if (manual && !this.impl && !this.loadRequested) return Promise.reject(notLoadedError());
+    return this.withImplementation((impl) => impl.generate(input, settings, options), !manual);
   }
 
   /**

@@ -7,7 +7,7 @@
  * this class is its engine room.
  */
 import type { EngineEventMap, GenerateOptions, SlmEngine } from './engine-api.js';
-import { LoadFailure, SlmError, noModelError, type SlmErrorCode, type SlmErrorData } from './errors.js';
+import { LoadFailure, SlmError, noModelError, notLoadedError, type SlmErrorCode, type SlmErrorData } from './errors.js';
 import { sameEngineConfig } from './options.js';
 import { ortWasmPaths } from './ort-assets.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from './protocol.js';
@@ -287,10 +287,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
       // `releaseConversation()` called right after this call.
       if (this._status !== 'ready' || !this.client) {
         if (this.loadMode === 'manual' && !this.loading) {
-          throw new SlmError(
-            'not-loaded',
-            'The model has not been loaded: this page loads it with load() (load="manual"), for example after asking you.',
-          );
+          throw notLoadedError();
         }
         await this.load();
       }

@@ -6,7 +6,6 @@ import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
 import { cursorStyles } from '../shared/cursor.styles.js';
 import { statusStyles } from '../shared/status.styles.js';
-import type { ChatView } from './chat-view.js';
 import { DEFAULT_CHAT_STRINGS, type ChatStrings } from './chat.strings.js';
 import { chatStyles } from './chat.styles.js';
 
@@ -127,8 +126,6 @@ export class SlmChatElement extends LitElement {
   @property({ attribute: false }) messages: ChatMessage[] = [];
 
   /** Everything the chat renders and does, once its module has arrived. */
-  /** How often `stop()` was called: a request made before the view arrived and stopped meanwhile ends at once. */
-  private stops = 0;
   private readonly views = new DeferredView(this, chatView, (module) => new module.ChatView(this));
 
   /**
@@ -137,25 +134,17 @@ export class SlmChatElement extends LitElement {
    * or when an `slm-send` listener cancelled the message). Without `text`, sends the message field.
    */
   async send(text?: string): Promise<string> {
-    const stops = this.stops;
-    const view = this.views.view ?? (await this.view());
-    if (!view) return '';
-    const result = view.send(text);
-    // \`stop()\` was called while the view was still on its way: it applies to this request.
-    if (stops !== this.stops) view.stop();
-    return result;
+    return (await this.views.request((view) => view.send(text))) ?? '';
   }
 
   /** Stops the reply being generated; the partial reply stays in the transcript. */
   stop(): void {
-    this.stops++;
-    this.views.view?.stop();
+    this.views.stop();
   }
 
   /** Generates the last reply again (the last user message is answered anew). */
   async regenerate(): Promise<string> {
-    const view = this.views.view ?? (await this.view());
-    return view ? view.regenerate() : '';
+    return (await this.views.request((view) => view.regenerate())) ?? '';
   }
 
   /**
@@ -171,21 +160,9 @@ export class SlmChatElement extends LitElement {
     this.views.when((view) => view.clear());
   }
 
-  /**
-   * The view once it has arrived, or `undefined` when its module cannot be loaded (already
-   * reported as `slm-error`). Methods use `views.view` directly when it is there, so a request
-   * starts synchronously (a `stop()` right after `send()` reaches it).
-   */
-  private view(): Promise<ChatView | undefined> {
-    return this.views.ready().catch(() => undefined);
-  }
-
   /** Includes the arrival of the chat's interface: after `await el.updateComplete` it is on screen. */
-  protected override async getUpdateComplete(): Promise<boolean> {
-    const done = await super.getUpdateComplete();
-    if (this.views.view || !this.isConnected) return done;
-    await this.views.settled();
-    return super.getUpdateComplete();
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.views.updateComplete(() => super.getUpdateComplete());
   }
 
   protected override render() {

@@ -5,7 +5,6 @@ import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
 import { cursorStyles } from '../shared/cursor.styles.js';
 import { statusStyles } from '../shared/status.styles.js';
-import type { CompleteView } from './complete-view.js';
 import type { CompleteStrings } from './complete.strings.js';
 import { completeStyles } from './complete.styles.js';
 import type { CompleteMode, TextField } from './complete.types.js';
@@ -107,8 +106,6 @@ export class SlmCompleteElement extends LitElement {
   @property({ attribute: false }) strings: Partial<CompleteStrings> = {};
 
   /** Everything the element renders and does, once its module has arrived. */
-  /** How often `stop()` was called: a request made before the view arrived and stopped meanwhile ends at once. */
-  private stops = 0;
   private readonly views = new DeferredView(this, completeView, (module) => {
     const view = new module.CompleteView(this);
     if (this.earlyValue !== undefined) view.value = this.earlyValue;
@@ -142,19 +139,12 @@ export class SlmCompleteElement extends LitElement {
    * Resolves with the completion (partial when stopped, `''` on failure).
    */
   async complete(prompt?: string): Promise<string> {
-    const stops = this.stops;
-    const view = this.views.view ?? (await this.view());
-    if (!view) return '';
-    const result = view.complete(prompt);
-    // \`stop()\` was called while the view was still on its way: it applies to this request.
-    if (stops !== this.stops) view.stop();
-    return result;
+    return (await this.views.request((view) => view.complete(prompt))) ?? '';
   }
 
   /** Stops the completion being generated (keeping what was generated) and any pending suggestion. */
   stop(): void {
-    this.stops++;
-    this.views.view?.stop();
+    this.views.stop();
   }
 
   /** Ghost text: asks for a suggestion now, without waiting for a pause (the field must have focus). */
@@ -172,21 +162,9 @@ export class SlmCompleteElement extends LitElement {
     this.views.view?.dismiss();
   }
 
-  /**
-   * The view once it has arrived, or `undefined` when its module cannot be loaded (already
-   * reported as `slm-error`). Methods use `views.view` directly when it is there, so a request
-   * starts synchronously (a `stop()` right after `complete()` reaches it).
-   */
-  private view(): Promise<CompleteView | undefined> {
-    return this.views.ready().catch(() => undefined);
-  }
-
   /** Includes the arrival of the element's interface: after `await el.updateComplete` it is on screen. */
-  protected override async getUpdateComplete(): Promise<boolean> {
-    const done = await super.getUpdateComplete();
-    if (this.views.view || !this.isConnected) return done;
-    await this.views.settled();
-    return super.getUpdateComplete();
+  protected override getUpdateComplete(): Promise<boolean> {
+    return this.views.updateComplete(() => super.getUpdateComplete());
   }
 
   protected override render() {
