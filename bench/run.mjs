@@ -194,22 +194,17 @@ async function benchBundle(ctx) {
   // JavaScript as scripts/bundle-budget.mjs sees it (what loads at once, on an element's first use,
   // on a model's first need), plus ONNX Runtime's files.
   const js = await measureBundle();
-  const role = (s) =>
-    s.initial
-      ? 'initial script (Lit, the three tag definitions, provider, styles, events)'
-      : /^chunks\/(chat|complete)-view-/.test(s.file)
-        ? `view of <slm-${s.file.includes('chat') ? 'chat' : 'complete'}> (on its first connect)`
-        : /^chunks\/generation-controller-/.test(s.file)
-          ? 'shared by both views (on the first view)'
-          : s.file === 'slm-markdown.js'
-            ? 'markdown renderer (on a chat\'s first render)'
-            : /^chunks\/worker-engine-/.test(s.file)
-              ? 'engine: LocalEngine implementation + worker connection (first need of a model)'
-              : s.file === 'slm-worker.js'
-                ? 'engine: worker entry (model host, cache, context window)'
-                : /^chunks\/transformers/.test(s.file)
-                  ? 'engine: transformers.js + ONNX Runtime JS (in the worker)'
-                  : 'shared by engine and elements';
+  const ROLES = [
+    [(s) => s.initial, 'initial script (Lit, the three tag definitions, provider, styles, events)'],
+    [(s) => /^chunks\/chat-view-/.test(s.file), 'view of <slm-chat> (on its first connect)'],
+    [(s) => /^chunks\/complete-view-/.test(s.file), 'view of <slm-complete> (on its first connect)'],
+    [(s) => /^chunks\/generation-controller-/.test(s.file), 'shared by both views (on the first view)'],
+    [(s) => s.file === 'slm-markdown.js', "markdown renderer (on a chat's first render)"],
+    [(s) => /^chunks\/worker-engine-/.test(s.file), 'engine: LocalEngine implementation + worker connection (first need of a model)'],
+    [(s) => s.file === 'slm-worker.js', 'engine: worker entry (model host, cache, context window)'],
+    [(s) => /^chunks\/transformers/.test(s.file), 'engine: transformers.js + ONNX Runtime JS (in the worker)'],
+  ];
+  const role = (s) => ROLES.find(([matches]) => matches(s))?.[1] ?? 'shared by engine and elements';
   const sizes = js.map((s) => ({ file: `dist/cdn/${s.file}`, role: role(s), rawBytes: s.raw, brotliBytes: s.brotli, brotliQuality: 11, initial: s.initial }));
   const files = (await readdir(join(cdn, 'ort'))).sort().map((name) => [`ort/${name}`, 'ONNX Runtime WebAssembly']);
   for (const [file, role] of files) {

@@ -28,10 +28,11 @@ export interface ElementView {
 }
 
 /**
- * A module imported once per page, however many elements need it. `loaded` is set once it has
- * arrived, so later elements create their view synchronously, in their first update.
+ * A module imported once per page, however many elements need it, and imported again after a
+ * failed attempt. `loaded` is set once it has arrived, so later users can take it synchronously
+ * (an element's view in its first update, the markdown renderer in a render).
  */
-export class ViewModule<M> {
+export class LazyModule<M> {
   loaded: M | undefined;
   private loading: Promise<M> | undefined;
 
@@ -50,7 +51,7 @@ export class ViewModule<M> {
   }
 }
 
-/** Creates its host's view from a `ViewModule` when the host first connects. */
+/** Creates its host's view from a `LazyModule` when the host first connects. */
 export class DeferredView<M, V extends ElementView> implements ReactiveController {
   /** The view, once its module has arrived. */
   view: V | undefined;
@@ -62,7 +63,7 @@ export class DeferredView<M, V extends ElementView> implements ReactiveControlle
 
   constructor(
     private readonly host: Host,
-    private readonly module: ViewModule<M>,
+    private readonly module: LazyModule<M>,
     private readonly create: (module: M) => V,
   ) {
     host.addController(this);

@@ -104,6 +104,11 @@ export function noModelError(): SlmError {
   return new SlmError('no-model', 'No model is configured: set the "model" attribute of <slm-provider>.');
 }
 
+/** What a request still pending when the model is unloaded (`unload()`, a new configuration) rejects with. */
+export function unloadedError(): SlmError {
+  return new SlmError('aborted', 'The model was unloaded before the request finished.');
+}
+
 /** What a request rejects with under `load="manual"` before the page has called `load()`. */
 export function notLoadedError(): SlmError {
   return new SlmError(

@@ -13,7 +13,7 @@
  * `WorkerEngine` and its events are dispatched again from this object.
  */
 import { ENGINE_EVENT_TYPES, type EngineEventMap, type GenerateOptions, type SlmEngine } from './engine-api.js';
-import { SlmError, errorText, noModelError, notLoadedError, type SlmErrorData } from './errors.js';
+import { SlmError, errorText, noModelError, notLoadedError, unloadedError, type SlmErrorData } from './errors.js';
 import { sameEngineConfig } from './options.js';
 import type { WorkerClientFactory, WorkerEngine } from './worker-engine.js';
 import type {
@@ -110,9 +110,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     if (!same) this.unload();
     const before = this.earlyError;
     this.earlyError = config instanceof SlmError ? config.toJSON() : null;
-    if (before?.code !== this.earlyError?.code || before?.message !== this.earlyError?.message) {
-      this.emit('status-change', { status: this.status, error: this.earlyError });
-    }
+    if (before?.code !== this.earlyError?.code || before?.message !== this.earlyError?.message) this.announceStatus();
   }
 
   /** Loads the model if needed. Resolves when ready; rejects with an `SlmError`. */
@@ -202,7 +200,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     const unloads = this.unloads;
     if (loads) this.setLoadRequested(true);
     return this.implementation().then((impl) => {
-      if (unloads !== this.unloads) throw new SlmError('aborted', 'The model was unloaded before the request finished.');
+      if (unloads !== this.unloads) throw unloadedError();
       return call(impl);
     });
   }
@@ -210,6 +208,11 @@ export class LocalEngine extends EventTarget implements SlmEngine {
   private setLoadRequested(requested: boolean): void {
     if (this.impl || this.loadRequested === requested) return;
     this.loadRequested = requested;
+    this.announceStatus();
+  }
+
+  /** Reports `status` and `error` as they stand before the implementation exists. */
+  private announceStatus(): void {
     this.emit('status-change', { status: this.status, error: this.earlyError });
   }
 
@@ -237,7 +240,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
         this.loadRequested = false;
         const failure = new SlmError('network-error', `The engine's code could not be loaded (${errorText(error)}).`);
         this.earlyError = failure.toJSON();
-        this.emit('status-change', { status: 'error', error: this.earlyError });
+        this.announceStatus();
         throw failure;
       },
     );

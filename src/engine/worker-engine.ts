@@ -7,7 +7,7 @@
  * this class is its engine room.
  */
 import type { EngineEventMap, GenerateOptions, SlmEngine } from './engine-api.js';
-import { LoadFailure, SlmError, noModelError, notLoadedError, type SlmErrorCode, type SlmErrorData } from './errors.js';
+import { LoadFailure, SlmError, noModelError, notLoadedError, unloadedError, type SlmErrorCode, type SlmErrorData } from './errors.js';
 import { sameEngineConfig } from './options.js';
 import { ortWasmPaths } from './ort-assets.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from './protocol.js';
@@ -383,7 +383,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
    * progress is abandoned; pending requests and `load()` reject with `aborted`.
    */
   unload(): void {
-    this.teardown(new SlmError('aborted', 'The model was unloaded before the request finished.'));
+    this.teardown(unloadedError());
     if (this._status === 'loading' || this._status === 'ready') this.setStatus('idle', null);
   }
 

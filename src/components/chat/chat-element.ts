@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
-import { DeferredView, ViewModule } from '../../controllers/deferred-view.js';
+import { DeferredView, LazyModule } from '../../controllers/deferred-view.js';
 import type { ChatMessage } from '../../engine/types.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
@@ -10,7 +10,7 @@ import { DEFAULT_CHAT_STRINGS, type ChatStrings } from './chat.strings.js';
 import { chatStyles } from './chat.styles.js';
 
 /** The chat's interface (`chat-view.ts`), imported when the first chat connects. */
-const chatView = /* @__PURE__ */ new ViewModule(() => import('./chat-view.js'));
+const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
 
 /**
  * A chat with the model of the nearest `<slm-provider>`. Replies stream into the transcript token

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
-import { DeferredView, ViewModule } from '../../controllers/deferred-view.js';
+import { DeferredView, LazyModule } from '../../controllers/deferred-view.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
 import { cursorStyles } from '../shared/cursor.styles.js';
@@ -10,7 +10,7 @@ import { completeStyles } from './complete.styles.js';
 import type { CompleteMode, TextField } from './complete.types.js';
 
 /** The element's interface (`complete-view.ts`), imported when the first `<slm-complete>` connects. */
-const completeView = /* @__PURE__ */ new ViewModule(() => import('./complete-view.js'));
+const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-view.js'));
 
 /**
  * Continues a text with the model of the nearest `<slm-provider>`, in one of two ways.

@@ -9,33 +9,27 @@
  */
 import { nothing, unsafeCSS } from 'lit';
 import { Directive, PartType, directive, type ElementPart, type PartInfo } from 'lit/directive.js';
+import { LazyModule } from '../../controllers/deferred-view.js';
 import type { MarkdownStream } from '../../render/markdown-stream.js';
 
 type Renderer = typeof import('../../render/renderer.js');
 
-let renderer: Renderer | undefined;
-let loading: Promise<Renderer> | undefined;
+const rendererModule = /* @__PURE__ */ new LazyModule<Renderer>(() => import('../../render/renderer.js'));
 let sheet: CSSStyleSheet | undefined;
 
 /** Loads the markdown renderer once per page; resolves when `markdownRenderer()` returns it. */
 export function loadMarkdownRenderer(): Promise<Renderer> {
-  loading ??= import('../../render/renderer.js').then(
-    (module) => (renderer = module),
-    (error: unknown) => {
-      loading = undefined;
-      throw error;
-    },
-  );
-  return loading;
+  return rendererModule.load();
 }
 
 /** The renderer, once loaded. */
 export function markdownRenderer(): Renderer | undefined {
-  return renderer;
+  return rendererModule.loaded;
 }
 
 /** The renderer's styles as a constructable stylesheet (shared by every element that adopts it). */
 export function markdownStyleSheet(): CSSStyleSheet | undefined {
+  const renderer = rendererModule.loaded;
   if (!renderer) return undefined;
   sheet ??= unsafeCSS(renderer.markdownStyles).styleSheet;
   return sheet;
@@ -57,6 +51,7 @@ class MarkdownDirective extends Directive {
 
   override update(part: ElementPart, [text, options]: Parameters<this['render']>) {
     const element = part.element as HTMLElement;
+    const renderer = rendererModule.loaded;
     if (!options.enabled || !renderer) {
       // markdown="off": one text node, updated in place.
       if (this.stream) {
