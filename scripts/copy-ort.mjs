@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Copies the ONNX Runtime WebAssembly build that transformers.js loads into `dist/cdn/ort/`, the
- * one place both builds point at by default (see `src/engine/ort-assets.ts`). Shipping our own
+ * one place both builds point at by default (see `src/engine/page/ort-assets.ts`). Shipping our own
  * copy means no page ever fetches code from a third-party CDN.
  */
 import { copyFile, mkdir } from 'node:fs/promises';

@@ -9,9 +9,9 @@ export { SlmChatElement } from './components/chat/chat-element.js';
 export { SlmCompleteElement } from './components/complete/complete-element.js';
 
 export { engineContext } from './context/engine-context.js';
-export type { SlmEngine, GenerateOptions, EngineEventMap, GenerationPriority } from './engine/engine-api.js';
-export { LocalEngine } from './engine/local-engine.js';
-export { SlmError, type SlmErrorCode, type SlmErrorData, type SlmWarningCode, type SlmWarningData } from './engine/errors.js';
+export type { SlmEngine, GenerateOptions, EngineEventMap, GenerationPriority } from './engine/page/engine-api.js';
+export { LocalEngine } from './engine/page/local-engine.js';
+export { SlmError, type SlmErrorCode, type SlmErrorData, type SlmWarningCode, type SlmWarningData } from './engine/shared/errors.js';
 export type {
   ChatMessage,
   DeviceCapabilities,
@@ -30,7 +30,7 @@ export type {
   ResolvedDevice,
   ResolvedDtype,
   TokenUpdate,
-} from './engine/types.js';
+} from './engine/shared/types.js';
 
 export * from './events/index.js';
 

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { parseGenerationSettings, parseStopSequences, parseWholeNumber } from '../dist/engine/options.js';
-import { StopSequenceMatcher, cutAtStop } from '../dist/engine/stop-sequences.js';
+import { parseGenerationSettings, parseStopSequences, parseWholeNumber } from '../dist/engine/page/options.js';
+import { StopSequenceMatcher, cutAtStop } from '../dist/engine/worker/stop-sequences.js';
 import { failOnLitDevWarnings } from './helpers.js';
 
 /** Feeds `pieces` one by one; returns what was released after each, and the final flush. */

@@ -1,8 +1,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../dist/slm-provider.js';
 import type { SlmProviderElement } from '../dist/index.js';
-import { contextLengthOf, droppableTurns, fitChat, fitText } from '../dist/engine/context-window.js';
-import type { ChatMessage } from '../dist/engine/types.js';
+import { contextLengthOf, droppableTurns, fitChat, fitText } from '../dist/engine/worker/context-window.js';
+import type { ChatMessage } from '../dist/engine/shared/types.js';
 import { MODEL, MODEL_BASE, referenceGeneration, referencePromptIds } from './helpers.js';
 
 const SYSTEM: ChatMessage = { role: 'system', content: 'You are terse.' };

@@ -6,8 +6,8 @@ import {
   cropSequenceAxis,
   longestCommonPrefix,
   planCacheReuse,
-} from '../dist/engine/conversation-cache.js';
-import type { ChatMessage, GenerationResult } from '../dist/engine/types.js';
+} from '../dist/engine/worker/conversation-cache.js';
+import type { ChatMessage, GenerationResult } from '../dist/engine/shared/types.js';
 import {
   MODEL,
   MODEL_BASE,

@@ -16,7 +16,7 @@ const CDN = `http://127.0.0.1:${location.port}`;
 /**
  * The strictest policy that works with the bundle on the page's own origin. (No `blob:`: the
  * engine turns off transformers.js' WebAssembly cache, which would hand ONNX Runtime its loader
- * as a `blob:` module; see src/engine/model-files.ts `configureEnvironment`.)
+ * as a `blob:` module; see src/engine/worker/model-files.ts `configureEnvironment`.)
  */
 const SAME_ORIGIN_POLICY = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`;
 

@@ -8,7 +8,7 @@ import { expect } from '@open-wc/testing';
 import type { SlmChatElement, SlmCompleteElement, SlmErrorEvent, SlmProviderElement, SlmResponseEvent } from '../dist/index.js';
 import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, requestCounts, resetRequestCounts, typeAndSend, until } from './helpers.js';
 
-const ENGINE_CODE = ['/dist/engine/worker-engine.js', '/dist/engine/worker-client.js', '/dist/engine/worker.js'];
+const ENGINE_CODE = ['/dist/engine/page/worker-engine.js', '/dist/engine/page/worker-client.js', '/dist/engine/worker/worker.js'];
 const CHAT_VIEW = '/dist/components/chat/chat-view.js';
 const COMPLETE_VIEW = '/dist/components/complete/complete-view.js';
 
@@ -216,7 +216,7 @@ describe('what loads when', () => {
   });
 
   it('reports engine code that cannot be fetched as network-error, and loads on the next request', async () => {
-    await setUnreachable('/dist/engine/worker-engine.js');
+    await setUnreachable('/dist/engine/page/worker-engine.js');
     const page = await freshPage();
     const provider = mount<SlmProviderElement>(page, `<slm-provider model="${MODEL}" model-base-url="${MODEL_BASE}" device="wasm"></slm-provider>`);
     const errors: SlmErrorEvent['detail'][] = [];

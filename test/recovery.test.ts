@@ -5,8 +5,8 @@
  */
 import { expect } from '@open-wc/testing';
 import { LocalEngine, SlmError } from '../dist/index.js';
-import type { WorkerClient } from '../dist/engine/worker-client.js';
-import type { WorkerLoadConfig } from '../dist/engine/protocol.js';
+import type { WorkerClient } from '../dist/engine/page/worker-client.js';
+import type { WorkerLoadConfig } from '../dist/engine/shared/protocol.js';
 
 /** What the scripted worker does for each generate: stream tokens, or fail with an error. */
 type Script = ({ fail: SlmError } | { tokens: string[]; failAfter?: SlmError })[];

@@ -47,8 +47,8 @@ describe('one <slm-provider> shared by a chat and a completion', () => {
       `${modelFolder}onnx/model.onnx`,
     ]);
     for (const [path, times] of downloads) expect(times, `${path} downloads`).to.equal(1);
-    const workerScripts = Object.entries(counts).filter(([path]) => path.endsWith('/engine/worker.js'));
-    expect(workerScripts, 'one worker script').to.deep.equal([['/dist/engine/worker.js', 1]]);
+    const workerScripts = Object.entries(counts).filter(([path]) => path.endsWith('/engine/worker/worker.js'));
+    expect(workerScripts, 'one worker script').to.deep.equal([['/dist/engine/worker/worker.js', 1]]);
   });
 
   it('uses the Cache Storage copy on the next load', async () => {

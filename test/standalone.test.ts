@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../dist/define.js';
 import type { SlmChatElement } from '../dist/index.js';
-import { sharedEngineCount } from '../dist/engine/shared-engines.js';
+import { sharedEngineCount } from '../dist/engine/page/shared-engines.js';
 import {
   MODEL,
   MODEL_BASE,
@@ -36,7 +36,7 @@ describe('elements without a provider', () => {
     expect(await second!.send('B')).to.equal(expectedB);
 
     const counts = await requestCounts();
-    expect(counts['/dist/engine/worker.js'], 'one worker').to.equal(1);
+    expect(counts['/dist/engine/worker/worker.js'], 'one worker').to.equal(1);
     expect(counts[`${MODEL_BASE}${MODEL}/onnx/model.onnx`], 'weights downloaded once').to.equal(1);
 
     root.remove();

@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { IncrementalDecoder } from '../dist/engine/incremental-decoder.js';
-import { chooseDtype, weightsFile } from '../dist/engine/dtype-choice.js';
-import { SlmError } from '../dist/engine/errors.js';
-import { classifyLoadError, classifyRunError } from '../dist/engine/failure-classification.js';
-import { deviceLadder } from '../dist/engine/model-files.js';
-import { parseEngineConfig, parseGenerationSettings } from '../dist/engine/options.js';
+import { IncrementalDecoder } from '../dist/engine/worker/incremental-decoder.js';
+import { chooseDtype, weightsFile } from '../dist/engine/worker/dtype-choice.js';
+import { SlmError } from '../dist/engine/shared/errors.js';
+import { classifyLoadError, classifyRunError } from '../dist/engine/worker/failure-classification.js';
+import { deviceLadder } from '../dist/engine/worker/model-files.js';
+import { parseEngineConfig, parseGenerationSettings } from '../dist/engine/page/options.js';
 
 describe('IncrementalDecoder', () => {
   // A byte-level toy vocabulary: each id is one UTF-8 byte, so multi-byte characters span ids.

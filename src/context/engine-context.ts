@@ -5,9 +5,9 @@
  * engine's capability interface, never raw state: state changes travel as the engine's events.
  */
 import { createContext } from '@lit/context';
-import type { SlmEngine } from '../engine/engine-api.js';
+import type { SlmEngine } from '../engine/page/engine-api.js';
 
-export type { SlmEngine } from '../engine/engine-api.js';
+export type { SlmEngine } from '../engine/page/engine-api.js';
 
 /** Context key for the shared `SlmEngine`. */
 export const engineContext = createContext<SlmEngine | undefined>(Symbol('slm-engine'));

@@ -14,7 +14,7 @@
  * shown in the frame, with a retry.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { SlmError, errorText, type SlmErrorData } from '../engine/errors.js';
+import { SlmError, errorText, type SlmErrorData } from '../engine/shared/errors.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
 
 type Host = ReactiveControllerHost & HTMLElement;

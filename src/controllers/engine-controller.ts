@@ -10,9 +10,9 @@
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { engineContext, type SlmEngine } from '../context/engine-context.js';
-import { LocalEngine } from '../engine/local-engine.js';
-import { parseEngineConfig } from '../engine/options.js';
-import { acquireSharedEngine, releaseSharedEngine } from '../engine/shared-engines.js';
+import { LocalEngine } from '../engine/page/local-engine.js';
+import { parseEngineConfig } from '../engine/page/options.js';
+import { acquireSharedEngine, releaseSharedEngine } from '../engine/page/shared-engines.js';
 import { ENGINE_EVENT_TYPES, slmEventFor } from '../events/engine-events.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
 

@@ -6,10 +6,10 @@
  * generation when the host leaves the page.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { SlmError, type SlmErrorData } from '../engine/errors.js';
-import { parseContextWindow, parseGenerationSettings, type RawGenerationSettings } from '../engine/options.js';
-import type { GenerationPriority } from '../engine/engine-api.js';
-import { emptyResult, type GenerationInput, type GenerationResult } from '../engine/types.js';
+import { SlmError, type SlmErrorData } from '../engine/shared/errors.js';
+import { parseContextWindow, parseGenerationSettings, type RawGenerationSettings } from '../engine/page/options.js';
+import type { GenerationPriority } from '../engine/page/engine-api.js';
+import { emptyResult, type GenerationInput, type GenerationResult } from '../engine/shared/types.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
 import { SlmResponseEvent, type SlmResponseDetail } from '../events/slm-response.js';
 import { SlmTokenEvent } from '../events/slm-token.js';

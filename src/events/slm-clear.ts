@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../engine/types.js';
+import type { ChatMessage } from '../engine/shared/types.js';
 import { SlmEvent } from './slm-event.js';
 
 /** Fired by `<slm-chat>` after its conversation was cleared. `detail.messages` is what was removed. */

@@ -1,4 +1,4 @@
-import type { SlmErrorData } from '../engine/errors.js';
+import type { SlmErrorData } from '../engine/shared/errors.js';
 import { SlmEvent } from './slm-event.js';
 
 /**

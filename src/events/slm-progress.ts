@@ -1,4 +1,4 @@
-import type { LoadProgress } from '../engine/types.js';
+import type { LoadProgress } from '../engine/shared/types.js';
 import { SlmEvent } from './slm-event.js';
 
 /** Fired by `<slm-provider>` as model files arrive. `detail.progress` runs from 0 to 1. */

@@ -1,4 +1,4 @@
-import type { ReadyInfo } from '../engine/types.js';
+import type { ReadyInfo } from '../engine/shared/types.js';
 import { SlmEvent } from './slm-event.js';
 
 /** Fired by `<slm-provider>` when its model is loaded: which model, device and dtype, and how long it took. */

@@ -1,5 +1,5 @@
-import type { SlmErrorData } from '../engine/errors.js';
-import type { GenerationResult } from '../engine/types.js';
+import type { SlmErrorData } from '../engine/shared/errors.js';
+import type { GenerationResult } from '../engine/shared/types.js';
 import { SlmEvent } from './slm-event.js';
 
 /** `slm-response` detail: the generation's result, plus the error when `reason` is `"error"`. */

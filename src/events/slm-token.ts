@@ -1,4 +1,4 @@
-import type { TokenUpdate } from '../engine/types.js';
+import type { TokenUpdate } from '../engine/shared/types.js';
 import { SlmEvent } from './slm-event.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { SlmWarningData } from '../engine/errors.js';
+import type { SlmWarningData } from '../engine/shared/errors.js';
 import { SlmEvent } from './slm-event.js';
 
 /**

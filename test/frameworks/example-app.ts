@@ -22,7 +22,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { SlmChatElement, SlmCompleteElement, SlmProviderElement } from '../../dist/index.js';
-import { cutAtStop } from '../../dist/engine/stop-sequences.js';
+import { cutAtStop } from '../../dist/engine/worker/stop-sequences.js';
 import { MODEL, MODEL_BASE, referenceGeneration, until } from '../helpers.js';
 
 /** The example apps, by folder name under `examples/`. */

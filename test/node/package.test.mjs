@@ -22,7 +22,7 @@ test('the package ships the builds, types, framework typings, editor data, manif
     'dist/index.d.ts',
     'dist/define.js',
     'dist/slm-chat.js',
-    'dist/engine/worker.js',
+    'dist/engine/worker/worker.js',
     'dist/cdn/slm-elements.js',
     'dist/cdn/slm-worker.js',
     'dist/cdn/ort/ort-wasm-simd-threaded.asyncify.wasm',

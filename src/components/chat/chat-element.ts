@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { DeferredView, LazyModule } from '../../controllers/deferred-view.js';
-import type { ChatMessage } from '../../engine/types.js';
+import type { ChatMessage } from '../../engine/shared/types.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
 import { cursorStyles } from '../shared/cursor.styles.js';

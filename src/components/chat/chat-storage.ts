@@ -3,7 +3,7 @@
  * `slm-chat:<key>`. Conversations are small and are restored synchronously, before the chat's
  * interface first renders, so the transcript never flashes empty.
  */
-import type { ChatMessage } from '../../engine/types.js';
+import type { ChatMessage } from '../../engine/shared/types.js';
 
 const PREFIX = 'slm-chat:';
 

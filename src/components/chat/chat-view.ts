@@ -10,7 +10,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ElementView } from '../../controllers/deferred-view.js';
 import { EngineController } from '../../controllers/engine-controller.js';
 import { GenerationController } from '../../controllers/generation-controller.js';
-import type { ChatMessage } from '../../engine/types.js';
+import type { ChatMessage } from '../../engine/shared/types.js';
 import { SlmClearEvent } from '../../events/slm-clear.js';
 import type { SlmResponseDetail } from '../../events/slm-response.js';
 import { SlmSendEvent } from '../../events/slm-send.js';

@@ -1,2 +1,2 @@
 /** Public types of `<slm-chat>`. */
-export type { ChatMessage, FinishReason, GenerationResult } from '../../engine/types.js';
+export type { ChatMessage, FinishReason, GenerationResult } from '../../engine/shared/types.js';

@@ -1,5 +1,5 @@
 /** Public types of `<slm-complete>`. */
-export type { FinishReason, GenerationResult } from '../../engine/types.js';
+export type { FinishReason, GenerationResult } from '../../engine/shared/types.js';
 export type { CompleteStrings } from './complete.strings.js';
 export type { TextField } from '../../controllers/ghost-text-controller.js';
 

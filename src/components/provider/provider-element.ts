@@ -2,8 +2,8 @@ import { provide } from '@lit/context';
 import { LitElement, html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { engineContext } from '../../context/engine-context.js';
-import { LocalEngine } from '../../engine/local-engine.js';
-import { parseEngineConfig, parseLoadMode } from '../../engine/options.js';
+import { LocalEngine } from '../../engine/page/local-engine.js';
+import { parseEngineConfig, parseLoadMode } from '../../engine/page/options.js';
 import type {
   DeviceCapabilities,
   DeviceOption,
@@ -12,7 +12,7 @@ import type {
   EngineStatus,
   LoadMode,
   ReadyInfo,
-} from '../../engine/types.js';
+} from '../../engine/shared/types.js';
 import { ENGINE_EVENT_TYPES, slmEventFor } from '../../events/engine-events.js';
 import { providerStyles } from './provider.styles.js';
 

@@ -1,2 +1,2 @@
 /** Public types of `<slm-provider>`. */
-export type { DeviceOption, DtypeOption, EngineStatus, LoadProgress, ReadyInfo } from '../../engine/types.js';
+export type { DeviceOption, DtypeOption, EngineStatus, LoadProgress, ReadyInfo } from '../../engine/shared/types.js';

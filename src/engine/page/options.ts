@@ -5,14 +5,14 @@
  * each parser returns either a value or an `SlmError` that the element reports through `slm-error`
  * and shows in its UI.
  */
-import { SlmError } from './errors.js';
+import { SlmError } from '../shared/errors.js';
 import type {
   DeviceOption,
   DtypeOption,
   EngineConfig,
   LoadMode,
   GenerationSettings,
-} from './types.js';
+} from '../shared/types.js';
 
 /** Allowed `device` values, in the order the README lists them. */
 export const DEVICE_OPTIONS: readonly DeviceOption[] = ['auto', 'webgpu', 'wasm'];

@@ -7,12 +7,12 @@
  * this class is its engine room.
  */
 import type { EngineEventMap, GenerateOptions, SlmEngine } from './engine-api.js';
-import { LoadFailure, SlmError, noModelError, notLoadedError, unloadedError, type SlmErrorCode, type SlmErrorData } from './errors.js';
+import { LoadFailure, SlmError, noModelError, notLoadedError, unloadedError, type SlmErrorCode, type SlmErrorData } from '../shared/errors.js';
 import { sameEngineConfig } from './options.js';
 import { ortWasmPaths } from './ort-assets.js';
-import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from './protocol.js';
+import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from '../shared/protocol.js';
 import { WorkerClient } from './worker-client.js';
-import { emptyResult } from './types.js';
+import { emptyResult } from '../shared/types.js';
 import type {
   DeviceCapabilities,
   EngineConfig,
@@ -24,7 +24,7 @@ import type {
   GenerationSettings,
   LoadProgress,
   ReadyInfo,
-} from './types.js';
+} from '../shared/types.js';
 
 /** Creates the worker connection; replaceable in tests. */
 export type WorkerClientFactory = () => WorkerClient;

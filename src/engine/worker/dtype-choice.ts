@@ -8,7 +8,7 @@
  *   (transformers.js #1286, #1317).
  * - WebAssembly: q8 (fast integer kernels), q4, fp32, fp16.
  */
-import type { ResolvedDevice, ResolvedDtype } from './types.js';
+import type { ResolvedDevice, ResolvedDtype } from '../shared/types.js';
 
 const PREFERENCES: Record<'webgpu-f16' | 'webgpu' | 'wasm', readonly ResolvedDtype[]> = {
   'webgpu-f16': ['q4f16', 'fp16', 'q4', 'fp32'],

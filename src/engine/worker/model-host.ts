@@ -19,7 +19,7 @@ import {
   LoadFailure,
   type SlmErrorCode,
   type SlmWarningData,
-} from './errors.js';
+} from '../shared/errors.js';
 import { classifyLoadError, classifyRunError, isParseFailure } from './failure-classification.js';
 import { IncrementalDecoder } from './incremental-decoder.js';
 import {
@@ -43,7 +43,7 @@ import type {
   WorkerGenerateOptions,
   WorkerGenerationDone,
   WorkerLoadConfig,
-} from './protocol.js';
+} from '../shared/protocol.js';
 import type {
   ChatMessage,
   DeviceCapabilities,
@@ -53,7 +53,7 @@ import type {
   LoadProgress,
   ResolvedDevice,
   ResolvedDtype,
-} from './types.js';
+} from '../shared/types.js';
 
 type Transformers = typeof import('@huggingface/transformers');
 type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;

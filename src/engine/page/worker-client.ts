@@ -3,7 +3,7 @@
  *
  * Knows nothing about elements or about which model is loaded; `LocalEngine` builds on it.
  */
-import { LoadFailure, SlmError, type SlmWarningData } from './errors.js';
+import { LoadFailure, SlmError, type SlmWarningData } from '../shared/errors.js';
 import type {
   ModelQuery,
   ModelQueryAnswers,
@@ -12,8 +12,8 @@ import type {
   WorkerLoadConfig,
   WorkerReply,
   WorkerRequest,
-} from './protocol.js';
-import type { EngineStats, GenerationInput, GenerationSettings, LoadProgress, ReadyInfo } from './types.js';
+} from '../shared/protocol.js';
+import type { EngineStats, GenerationInput, GenerationSettings, LoadProgress, ReadyInfo } from '../shared/types.js';
 
 /** Callbacks of a load in progress. */
 export interface LoadListener {
@@ -71,14 +71,14 @@ const workerSources = new WeakMap<Worker, WorkerSource>();
  * belongs in `worker-src` as well as in `script-src`.
  */
 export function startModelWorker(): Worker {
-  const url = new URL('./worker.js', import.meta.url);
+  const url = new URL('../worker/worker.js', import.meta.url);
   let worker: Worker;
   // Decided by this module's own origin, not `url`'s: bundlers rewrite `url` (Vite inlines a small
   // file as a `data:` URL, whose origin is "null"), which would look cross-origin and send a
   // bundled app down the blob: path to an unbundled worker script.
   const bootstrap = typeof location !== 'undefined' && new URL(import.meta.url).origin !== location.origin;
   if (!bootstrap) {
-    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'slm-model' });
+    worker = new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module', name: 'slm-model' });
   } else {
     const importer = new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' });
     worker = new Worker(URL.createObjectURL(importer), { type: 'module', name: 'slm-model' });

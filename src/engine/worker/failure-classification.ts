@@ -3,7 +3,7 @@
  * a stable code (`classifyLoadError`, `classifyRunError`). Only the worker side needs this; the
  * page's first script carries just `SlmError` itself (`errors.ts`).
  */
-import { SlmError, errorText } from './errors.js';
+import { SlmError, errorText } from '../shared/errors.js';
 
 /**
  * Whether an error means the network failed (as opposed to the server answering). `fetch`

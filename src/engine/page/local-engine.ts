@@ -13,7 +13,7 @@
  * `WorkerEngine` and its events are dispatched again from this object.
  */
 import { ENGINE_EVENT_TYPES, type EngineEventMap, type GenerateOptions, type SlmEngine } from './engine-api.js';
-import { SlmError, errorText, noModelError, notLoadedError, unloadedError, type SlmErrorData } from './errors.js';
+import { SlmError, errorText, noModelError, notLoadedError, unloadedError, type SlmErrorData } from '../shared/errors.js';
 import { sameEngineConfig } from './options.js';
 import type { WorkerClientFactory, WorkerEngine } from './worker-engine.js';
 import type {
@@ -27,7 +27,7 @@ import type {
   LoadMode,
   LoadProgress,
   ReadyInfo,
-} from './types.js';
+} from '../shared/types.js';
 
 export type { WorkerClientFactory } from './worker-engine.js';
 

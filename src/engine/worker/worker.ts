@@ -4,9 +4,9 @@
  * The page never runs ONNX; this worker owns transformers.js. One worker serves one engine
  * (one model), so its transformers.js `env` settings belong to that model alone.
  */
-import { LoadFailure, SlmError } from './errors.js';
+import { LoadFailure, SlmError } from '../shared/errors.js';
 import { ModelHost } from './model-host.js';
-import type { WorkerReply, WorkerRequest } from './protocol.js';
+import type { WorkerReply, WorkerRequest } from '../shared/protocol.js';
 
 /** The parts of `DedicatedWorkerGlobalScope` used here (the DOM lib types `self` as a Window). */
 interface WorkerScope {

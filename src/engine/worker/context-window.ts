@@ -7,8 +7,8 @@
  *
  * Pure functions over token counts; the worker supplies the tokenizer.
  */
-import { SlmError } from './errors.js';
-import type { ChatMessage } from './types.js';
+import { SlmError } from '../shared/errors.js';
+import type { ChatMessage } from '../shared/types.js';
 
 /** A conversation that fits, with its token ids and the reply budget that remains. */
 export interface ChatFit {

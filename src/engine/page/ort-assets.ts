@@ -18,7 +18,7 @@ export const ORT_FILES = {
 export function ortWasmPaths(base?: string): { mjs: string; wasm: string } {
   if (base) return { mjs: base + ORT_FILES.mjs, wasm: base + ORT_FILES.wasm };
   return {
-    mjs: new URL('../cdn/ort/ort-wasm-simd-threaded.asyncify.mjs', import.meta.url).href,
-    wasm: new URL('../cdn/ort/ort-wasm-simd-threaded.asyncify.wasm', import.meta.url).href,
+    mjs: new URL('../../cdn/ort/ort-wasm-simd-threaded.asyncify.mjs', import.meta.url).href,
+    wasm: new URL('../../cdn/ort/ort-wasm-simd-threaded.asyncify.wasm', import.meta.url).href,
   };
 }

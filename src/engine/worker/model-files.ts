@@ -13,10 +13,10 @@
  * which is the page's).
  */
 import { chooseDtype, dtypePreferences, weightsFile } from './dtype-choice.js';
-import { SlmError } from './errors.js';
+import { SlmError } from '../shared/errors.js';
 import { isNetworkError } from './failure-classification.js';
-import type { WorkerLoadConfig } from './protocol.js';
-import type { DeviceCapabilities, DtypeOption, ResolvedDevice, ResolvedDtype } from './types.js';
+import type { WorkerLoadConfig } from '../shared/protocol.js';
+import type { DeviceCapabilities, DtypeOption, ResolvedDevice, ResolvedDtype } from '../shared/types.js';
 
 type Transformers = typeof import('@huggingface/transformers');
 type ModelConfig = Awaited<ReturnType<Transformers['AutoConfig']['from_pretrained']>>;

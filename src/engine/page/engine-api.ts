@@ -2,7 +2,7 @@
  * The capabilities an engine offers to elements. `<slm-provider>` shares one object implementing
  * this through `@lit/context`; elements program against this interface only.
  */
-import type { SlmErrorData, SlmWarningData } from './errors.js';
+import type { SlmErrorData, SlmWarningData } from '../shared/errors.js';
 import type {
   DeviceCapabilities,
   EngineStats,
@@ -14,7 +14,7 @@ import type {
   LoadProgress,
   ReadyInfo,
   TokenUpdate,
-} from './types.js';
+} from '../shared/types.js';
 
 /** Options of one `generate` call. */
 export interface GenerateOptions {

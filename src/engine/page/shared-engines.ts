@@ -4,7 +4,7 @@
  * downloads and loads the model once. The engine is unloaded when its last user lets go.
  */
 import { LocalEngine } from './local-engine.js';
-import type { EngineConfig } from './types.js';
+import type { EngineConfig } from '../shared/types.js';
 
 interface Entry {
   engine: LocalEngine;
