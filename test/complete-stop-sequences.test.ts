@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { parseGenerationSettings, parseStopSequences, parseWholeNumber } from '../dist/engine/page/options.js';
+import { parseGenerationSettings, parseStopSequences, parseWholeNumber } from '../dist/engine/shared/settings.js';
 import { StopSequenceMatcher, cutAtStop } from '../dist/engine/worker/stop-sequences.js';
 import { failOnLitDevWarnings } from './helpers.js';
 

@@ -3,10 +3,10 @@ import '../dist/slm-provider.js';
 import type { SlmProviderElement } from '../dist/index.js';
 import {
   ConversationCacheStore,
-  cropSequenceAxis,
   longestCommonPrefix,
   planCacheReuse,
 } from '../dist/engine/worker/conversation-cache.js';
+import { cropSequenceAxis } from '../dist/engine/worker/kv-cache.js';
 import type { ChatMessage, GenerationResult } from '../dist/engine/shared/types.js';
 import {
   MODEL,

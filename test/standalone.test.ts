@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../dist/define.js';
-import type { SlmChatElement } from '../dist/index.js';
+import type { SlmChatElement, SlmCompleteElement } from '../dist/index.js';
 import { sharedEngineCount } from '../dist/engine/page/shared-engines.js';
 import {
   MODEL,
@@ -87,5 +87,63 @@ describe('elements without a provider', () => {
     chat.setAttribute('max-new-tokens', '4');
     await chat.send('Hi');
     expect(provider.status).to.equal('ready');
+  });
+
+  it('take their model settings as properties: made with createElement, given only properties, they load and generate', async () => {
+    const expectedChat = (await referenceGeneration([{ role: 'user', content: 'Props' }], 8)).text;
+    const expectedText = (await referenceGeneration('Once upon', 8)).text;
+    // What React, Vue and Angular do: set properties, never attributes.
+    const chat = Object.assign(document.createElement('slm-chat'), {
+      model: MODEL,
+      modelBaseUrl: MODEL_BASE,
+      device: 'wasm',
+      dtype: 'fp32',
+      maxNewTokens: 8,
+    }) as SlmChatElement;
+    const complete = Object.assign(document.createElement('slm-complete'), {
+      model: MODEL,
+      modelBaseUrl: MODEL_BASE,
+      device: 'wasm',
+      dtype: 'fp32',
+      maxNewTokens: 8,
+    }) as SlmCompleteElement;
+    document.body.append(chat, complete);
+    try {
+      const ready = oneEvent(chat, 'slm-ready');
+      expect(await chat.send('Props')).to.equal(expectedChat);
+      const info = (await ready).detail;
+      expect(info.device).to.equal('wasm');
+      expect(info.dtype).to.equal('fp32');
+      expect(await complete.complete('Once upon')).to.equal(expectedText);
+      expect(sharedEngineCount(), 'one engine for both: the same settings').to.equal(1);
+
+      // A property changed from JavaScript takes effect: a refused value is reported, a valid one serves again.
+      const error = oneEvent(chat, 'slm-error');
+      chat.dtype = 'int3' as never;
+      expect((await error).detail.message).to.contain('dtype="int3"');
+      chat.dtype = 'auto';
+      await chat.updateComplete;
+      expect(await chat.send('Props')).to.be.a('string').and.not.equal('');
+      expect(sharedEngineCount(), 'auto and fp32 are two configurations').to.equal(2);
+    } finally {
+      chat.remove();
+      complete.remove();
+    }
+    expect(sharedEngineCount()).to.equal(0);
+  });
+
+  it('declare the model settings as the engine table has them, on every element', async () => {
+    const { ENGINE_SETTINGS } = await import('../dist/engine/shared/settings.js');
+    const identity = Object.entries(ENGINE_SETTINGS).filter(([, setting]) => setting.identity);
+    for (const tag of ['slm-provider', 'slm-chat', 'slm-complete'] as const) {
+      const properties = (customElements.get(tag) as unknown as { elementProperties: Map<string, { attribute?: string | boolean }> })
+        .elementProperties;
+      for (const [name, setting] of identity) {
+        const declared = properties.get(name);
+        expect(declared, `${tag}.${name}`).to.not.equal(undefined);
+        const attribute = typeof declared!.attribute === 'string' ? declared!.attribute : name.toLowerCase();
+        expect(attribute, `${tag}.${name}'s attribute`).to.equal(setting.attribute);
+      }
+    }
   });
 });

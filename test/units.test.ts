@@ -4,7 +4,7 @@ import { chooseDtype, weightsFile } from '../dist/engine/worker/dtype-choice.js'
 import { SlmError } from '../dist/engine/shared/errors.js';
 import { classifyLoadError, classifyRunError } from '../dist/engine/worker/failure-classification.js';
 import { deviceLadder } from '../dist/engine/worker/model-files.js';
-import { parseEngineConfig, parseGenerationSettings } from '../dist/engine/page/options.js';
+import { parseEngineConfig, parseGenerationSettings } from '../dist/engine/shared/settings.js';
 
 describe('IncrementalDecoder', () => {
   // A byte-level toy vocabulary: each id is one UTF-8 byte, so multi-byte characters span ids.

@@ -10,13 +10,20 @@
  *   untyped event would silently become `Event` in every framework's types.
  * - String-literal type aliases (`type CompleteMode = 'text' | 'chat'`) are written out in an
  *   `expandedType` next to `type`: the editor-data plugins read their value lists from it
- *   (`typesSrc: 'expandedType'`), and would otherwise offer the alias name itself as a value.
+ *   (`typesSrc: 'expandedType'`), and would otherwise offer the alias name itself as a value. So
+ *   are aliases of a constant list's items (`type DeviceOption = (typeof DEVICE_OPTIONS)[number]`
+ *   with `const DEVICE_OPTIONS = ['auto', 'webgpu', 'wasm'] as const`): the settings table in
+ *   `src/engine/shared/settings.ts` declares each list of values once.
  */
 export function typedEventsPlugin() {
   /** `'slm-clear'` → `'SlmClearEvent'`, from every `GlobalEventHandlersEventMap` augmentation. */
   const eventTypes = new Map();
   /** `'CompleteMode'` → `"'text' | 'chat'"`. */
   const literalAliases = new Map();
+  /** `'DEVICE_OPTIONS'` → `"'auto' | 'webgpu' | 'wasm'"`, for `const … = [...] as const` lists of strings. */
+  const literalLists = new Map();
+  /** `'DeviceOption'` → `'DEVICE_OPTIONS'`, for `type … = (typeof LIST)[number]`. */
+  const listItemAliases = new Map();
 
   return {
     name: 'slm-typed-events',
@@ -35,8 +42,31 @@ export function typedEventsPlugin() {
       ) {
         literalAliases.set(node.name.text, node.type.types.map((type) => type.getText()).join(' | '));
       }
+      if (
+        ts.isVariableDeclaration(node) &&
+        ts.isIdentifier(node.name) &&
+        node.initializer &&
+        ts.isAsExpression(node.initializer) &&
+        ts.isArrayLiteralExpression(node.initializer.expression) &&
+        node.initializer.expression.elements.every((element) => ts.isStringLiteral(element))
+      ) {
+        const items = node.initializer.expression.elements.map((element) => `'${element.text}'`);
+        literalLists.set(node.name.text, items.join(' | '));
+      }
+      if (ts.isTypeAliasDeclaration(node)) {
+        let type = node.type;
+        while (ts.isParenthesizedTypeNode(type)) type = type.type;
+        if (ts.isIndexedAccessTypeNode(type) && type.indexType.getText() === 'number') {
+          let object = type.objectType;
+          while (ts.isParenthesizedTypeNode(object)) object = object.type;
+          if (ts.isTypeQueryNode(object)) listItemAliases.set(node.name.text, object.exprName.getText());
+        }
+      }
     },
     packageLinkPhase({ customElementsManifest }) {
+      for (const [alias, list] of listItemAliases) {
+        if (literalLists.has(list)) literalAliases.set(alias, literalLists.get(list));
+      }
       const namesByType = new Map([...eventTypes].map(([name, type]) => [type, name]));
       for (const declaration of customElementsManifest.modules.flatMap((module) => module.declarations ?? [])) {
         if (!declaration.customElement) continue;

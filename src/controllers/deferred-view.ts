@@ -13,18 +13,26 @@
  * module was ever cached, a blocked script) is reported as `slm-error` (`network-error`) and
  * shown in the frame, with a retry.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { PropertyValues, ReactiveController, ReactiveControllerHost } from 'lit';
 import { SlmError, errorText, type SlmErrorData } from '../engine/shared/errors.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-/** What a deferred view module gives its element. */
+/**
+ * What a deferred view module gives its element. The view reads the element's state and renders
+ * it; the element forwards its update hooks, so the view acts on what changed (a view made after
+ * the element's first updates starts from the element's state as it is).
+ */
 export interface ElementView {
   /** The element's template (called from the host's `render()`). */
   render(): unknown;
   /** Stops what the view is generating (the element's `stop()`). */
   stop(): void;
+  /** The element's `willUpdate`: properties changed, before rendering. */
+  willUpdate?(changed: PropertyValues): void;
+  /** The element's `updated`: after rendering. */
+  updated?(changed: PropertyValues): void;
 }
 
 /**

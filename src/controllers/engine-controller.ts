@@ -3,24 +3,22 @@
  * when that engine's status or progress changes.
  *
  * The engine is the one of the nearest `<slm-provider>`. An element without a provider that has
- * its own `model` attribute (plus optional `device`, `dtype`, `model-base-url`, `wasm-base-url`)
- * uses a page-wide engine shared by every element with the same configuration; it then reports
- * `slm-progress`, `slm-ready`, `slm-warning` and `slm-error` itself, as a provider would.
+ * its own `model` (plus optional `device`, `dtype`, `modelBaseUrl`, `wasmBaseUrl`: the
+ * `ModelSettings` properties, set as attributes or from JavaScript) uses a page-wide engine shared
+ * by every element with the same configuration; it then reports `slm-progress`, `slm-ready`,
+ * `slm-warning` and `slm-error` itself, as a provider would.
  */
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { engineContext, type SlmEngine } from '../context/engine-context.js';
 import { LocalEngine } from '../engine/page/local-engine.js';
-import { parseEngineConfig } from '../engine/page/options.js';
+import { parseEngineConfig, type RawEngineConfig } from '../engine/shared/settings.js';
 import { acquireSharedEngine, releaseSharedEngine } from '../engine/page/shared-engines.js';
 import { ENGINE_EVENT_TYPES, slmEventFor } from '../events/engine-events.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
+import type { ModelSettings } from '../components/shared/model-settings.js';
 
-type Host = ReactiveControllerHost & HTMLElement;
-
-
-/** Attributes that configure a page-wide engine when there is no provider. */
-const ENGINE_ATTRIBUTES = ['model', 'device', 'dtype', 'model-base-url', 'wasm-base-url'];
+type Host = ReactiveControllerHost & HTMLElement & ModelSettings;
 
 /** Consumes the provider's engine (or a page-wide one) and keeps the host in sync with it. */
 export class EngineController implements ReactiveController {
@@ -30,7 +28,8 @@ export class EngineController implements ReactiveController {
   private own: LocalEngine | undefined;
   /** Whether `own` came from `acquireSharedEngine` (and must be released there). */
   private ownIsShared = false;
-  private readonly attributes = new MutationObserver(() => this.refreshOwn());
+  /** The host's model settings `own` was made for (a change means another engine). */
+  private ownFor: string | undefined;
 
   private readonly onEngineEvent = (event: Event) => {
     this.host.requestUpdate();
@@ -53,47 +52,49 @@ export class EngineController implements ReactiveController {
     host.addController(this);
   }
 
-  /** The engine to use, or `undefined` with neither a provider nor a `model` attribute. */
+  /** The engine to use, or `undefined` with neither a provider nor a `model`. */
   get engine(): SlmEngine | undefined {
+    // Also read before the host's first update (a request made right after the element was
+    // created and given its properties), so the settings are looked at here too.
+    if (!this.consumer.value) this.syncOwn();
     return this.consumer.value ?? this.own;
   }
 
   hostConnected(): void {
     // The consumer asked for the context just before this runs: no value means no provider.
-    if (!this.consumer.value) {
-      this.attributes.observe(this.host, { attributeFilter: ENGINE_ATTRIBUTES });
-      this.refreshOwn();
-    }
+    if (!this.consumer.value) this.syncOwn();
     this.follow(this.engine);
   }
 
+  hostUpdate(): void {
+    if (!this.consumer.value) this.syncOwn();
+  }
+
   hostDisconnected(): void {
-    this.attributes.disconnect();
     this.dropOwn();
     this.follow(undefined);
   }
 
-  /** (Re)acquires the page-wide engine for the host's current attributes. */
-  private refreshOwn(): void {
-    if (this.consumer.value) return;
+  /**
+   * (Re)acquires the page-wide engine when the host's model settings changed. Only while the host
+   * is on the page: an update after it left (a stopped reply re-rendering) must not take an engine
+   * nobody would release.
+   */
+  private syncOwn(): void {
+    if (!this.host.isConnected) return;
+    const { model, device, dtype, modelBaseUrl, wasmBaseUrl } = this.host;
+    const raw: RawEngineConfig = { model, device, dtype, modelBaseUrl, wasmBaseUrl };
+    const key = JSON.stringify(raw);
+    if (key === this.ownFor) return;
     this.dropOwn();
-    if (this.host.hasAttribute('model')) {
-      const attr = (name: string) => this.host.getAttribute(name);
-      const parsed = parseEngineConfig(
-        {
-          model: attr('model'),
-          device: attr('device'),
-          dtype: attr('dtype'),
-          modelBaseUrl: attr('model-base-url'),
-          wasmBaseUrl: attr('wasm-base-url'),
-        },
-        document.baseURI,
-      );
+    this.ownFor = key;
+    if (model) {
+      const parsed = parseEngineConfig(raw, document.baseURI);
       if (parsed.ok) {
         this.own = acquireSharedEngine(parsed.value);
         this.ownIsShared = true;
       } else {
-        // A refused attribute gets an engine of its own that only carries the error.
+        // A refused setting gets an engine of its own that only carries the error.
         this.own = new LocalEngine();
         this.own.configure(parsed.error);
       }
@@ -105,6 +106,7 @@ export class EngineController implements ReactiveController {
   private dropOwn(): void {
     const own = this.own;
     this.own = undefined;
+    this.ownFor = undefined;
     if (own && this.ownIsShared) releaseSharedEngine(own);
     this.ownIsShared = false;
   }

@@ -7,7 +7,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SlmError, type SlmErrorData } from '../engine/shared/errors.js';
-import { parseContextWindow, parseGenerationSettings, type RawGenerationSettings } from '../engine/page/options.js';
+import { parseContextWindow, parseGenerationSettings, type RawGenerationSettings } from '../engine/shared/settings.js';
 import type { GenerationPriority } from '../engine/page/engine-api.js';
 import { emptyResult, type GenerationInput, type GenerationResult } from '../engine/shared/types.js';
 import { SlmErrorEvent } from '../events/slm-error.js';
@@ -28,7 +28,11 @@ export interface RunOptions {
   conversationId?: string;
   /** Raw `context-window` value of the host, validated here. */
   contextWindow?: number | string | undefined;
-  /** Called with the text so far after every token. */
+  /**
+   * Called with the text so far whenever the host is about to paint it: at the first token, then
+   * at most every 50 ms while tokens stream (see `STREAM_RENDER_INTERVAL`), and once at the end.
+   * (`slm-token` still fires for every token.)
+   */
   onText?: (text: string) => void;
   /** Queue priority in the engine (default `interactive`). */
   priority?: GenerationPriority;
@@ -56,6 +60,8 @@ export class GenerationController implements ReactiveController {
   /** This controller's requests supersede each other in the engine's queue. */
   private readonly owner = `slm-${++ownerCount}`;
   private abort: AbortController | undefined;
+  /** The current run's `onText`: what to update before each paint. */
+  private paint: ((text: string) => void) | undefined;
   /** The latest run, to wait for after a stop. */
   private current: Promise<SlmResponseDetail> | undefined;
 
@@ -95,6 +101,7 @@ export class GenerationController implements ReactiveController {
     this.stop();
     const abort = new AbortController();
     this.abort = abort;
+    this.paint = onText;
     this.text = '';
     this.error = null;
     this.result = null;
@@ -134,7 +141,6 @@ export class GenerationController implements ReactiveController {
           const first = this.phase !== 'generating';
           this.phase = 'generating';
           this.text = update.text;
-          onText?.(update.text);
           this.host.dispatchEvent(new SlmTokenEvent(update));
           // Every token is an event, but the element re-renders at most every 50 ms: a model on a
           // fast GPU (or a small one on the CPU) outruns the eye, and each render (style, layout,
@@ -188,6 +194,7 @@ export class GenerationController implements ReactiveController {
     clearTimeout(this.renderTimer);
     this.renderTimer = undefined;
     this.lastRender = performance.now();
+    this.paint?.(this.text);
     this.host.requestUpdate();
   }
 
@@ -200,6 +207,7 @@ export class GenerationController implements ReactiveController {
   reset(): void {
     this.stop();
     this.abort = undefined;
+    this.paint = undefined;
     this.text = '';
     this.error = null;
     this.result = null;

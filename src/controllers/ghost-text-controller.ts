@@ -13,7 +13,7 @@
  * and `change` events work as if the user had typed the suggestion.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { parseStopSequences, type RawGenerationSettings } from '../engine/page/options.js';
+import { parseStopSequences, type RawGenerationSettings } from '../engine/shared/settings.js';
 import type { EngineController } from './engine-controller.js';
 import { GenerationController } from './generation-controller.js';
 

@@ -15,7 +15,9 @@ export const chat: Props<'slm-chat'> = {
   maxNewTokens: 64,
   markdown: 'off',
   showStats: true,
-  'model-base-url': '/models/',
+  modelBaseUrl: '/models/',
+  device: 'wasm',
+  dtype: 'q4',
   onSlmResponse: (event) => event.detail.tokensPerSecond.toFixed(1),
   onSlmSend: (event) => {
     event.detail.text = event.detail.text.trim();
@@ -36,3 +38,5 @@ export const badDetail: Props<'slm-chat'> = { onSlmResponse: (event) => event.de
 export const wrongEvent: Props<'slm-chat'> = { onSlmResponse: (event: SlmTokenEvent) => event.detail.token };
 // @ts-expect-error no `slm-bogus` event
 export const unknownEvent: Props<'slm-chat'> = { onSlmBogus: () => {} };
+// @ts-expect-error `device` is 'auto', 'webgpu' or 'wasm' (typed on every element, not only the provider)
+export const badDevice: Props<'slm-complete'> = { device: 'gpu' };

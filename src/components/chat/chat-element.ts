@@ -1,9 +1,10 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { DeferredView, LazyModule } from '../../controllers/deferred-view.js';
 import type { ChatMessage } from '../../engine/shared/types.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
+import { ModelSettingsMixin } from '../shared/model-settings.js';
 import { cursorStyles } from '../shared/cursor.styles.js';
 import { statusStyles } from '../shared/status.styles.js';
 import { DEFAULT_CHAT_STRINGS, type ChatStrings } from './chat.strings.js';
@@ -22,12 +23,6 @@ const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
  * Without a provider, give the chat its own `model` (and optionally `device`, `dtype`,
  * `model-base-url`, `wasm-base-url`): every element on the page with the same configuration then
  * shares one engine, and the chat reports `slm-progress`, `slm-ready`, `slm-warning` and `slm-error` itself.
- *
- * @attr {string} model - Without a provider: the model to load (see `<slm-provider>`'s attribute of that name).
- * @attr {string} device - Without a provider: `auto`, `webgpu` or `wasm`.
- * @attr {string} dtype - Without a provider: `auto`, `fp32`, `fp16`, `q8`, `q4` or `q4f16`.
- * @attr {string} model-base-url - Without a provider: self-hosted model files.
- * @attr {string} wasm-base-url - Without a provider: self-hosted ONNX Runtime files.
  *
  * @slot header - Above the transcript (a title, a model picker, ...).
  * @slot empty - Shown while the conversation is empty.
@@ -91,7 +86,7 @@ const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
  * @fires slm-ready - Without a provider only: the model is loaded.
  * @fires slm-warning - Without a provider only: something went wrong but the model works (see `<slm-provider>`).
  */
-export class SlmChatElement extends LitElement {
+export class SlmChatElement extends ModelSettingsMixin(LitElement) {
   // The markdown styles arrive with the renderer (see `ChatView.useMarkdownRenderer`).
   static override styles = [themeStyles, statusStyles, cursorStyles, chatStyles];
 
@@ -163,6 +158,14 @@ export class SlmChatElement extends LitElement {
   /** Includes the arrival of the chat's interface: after `await el.updateComplete` it is on screen. */
   protected override getUpdateComplete(): Promise<boolean> {
     return this.views.updateComplete(() => super.getUpdateComplete());
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.views.view?.willUpdate(changed);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    this.views.view?.updated?.(changed);
   }
 
   protected override render() {

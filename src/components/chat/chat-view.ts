@@ -3,8 +3,13 @@
  * regenerating, copying and persistence. The element (`chat-element.ts`) holds the public
  * properties and methods and imports this module when the first chat connects (`DeferredView`),
  * so pages that show no chat never download it.
+ *
+ * The seam is one-directional: this module never imports the element. It works on the
+ * `ChatViewHost` the element is, hears of property changes through `willUpdate` / `updated`
+ * (forwarded by the element), and changes the conversation only by assigning a new `messages`
+ * array (messages are replaced, never mutated).
  */
-import { html, nothing, type ReactiveController } from 'lit';
+import { html, nothing, type PropertyValues, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ElementView } from '../../controllers/deferred-view.js';
@@ -17,9 +22,24 @@ import { SlmSendEvent } from '../../events/slm-send.js';
 import { format, formatBytes } from '../shared/format.js';
 import { loadMarkdownRenderer, markdown, markdownRenderer, markdownStyleSheet } from '../shared/markdown-directive.js';
 import { describeStatus, renderStatus } from '../shared/status.js';
-import type { SlmChatElement } from './chat-element.js';
+import type { ModelSettings } from '../shared/model-settings.js';
 import { loadConversation, saveConversation } from './chat-storage.js';
 import { DEFAULT_CHAT_STRINGS, type ChatStrings } from './chat.strings.js';
+
+/** What the chat's view needs of its element: `<slm-chat>`'s public state, and Lit's host API. */
+export interface ChatViewHost extends ReactiveControllerHost, HTMLElement, ModelSettings {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  systemPrompt: string;
+  maxNewTokens?: number | string | undefined;
+  temperature?: number | string | undefined;
+  contextWindow?: number | string | undefined;
+  markdown: 'on' | 'off';
+  showStats: boolean;
+  persist: string;
+  placeholder?: string | undefined;
+  strings: Partial<ChatStrings>;
+  messages: ChatMessage[];
+}
 
 let instances = 0;
 
@@ -38,10 +58,6 @@ export class ChatView implements ElementView, ReactiveController {
   /** The transcript is scrolled to its end (follows new text). */
   private pinned = true;
   private scrollQueued = false;
-  /** `markdown`, `persist` and `messages` as the last update saw them (what changed since). */
-  private seenMarkdown: string | undefined;
-  private seenPersist = '';
-  private seenMessages: ChatMessage[] | undefined;
 
   private readonly engines: EngineController;
   private readonly generation: GenerationController;
@@ -51,10 +67,13 @@ export class ChatView implements ElementView, ReactiveController {
   private readonly results = new WeakMap<ChatMessage, SlmResponseDetail>();
   private askedFootprint = false;
 
-  constructor(private readonly host: SlmChatElement) {
+  constructor(private readonly host: ChatViewHost) {
     this.engines = new EngineController(host);
     this.generation = new GenerationController(host, this.engines);
     host.addController(this);
+    // The element may have had its properties for a while (the view arrives lazily): start from them.
+    this.useMarkdown();
+    this.restore();
   }
 
   /** All strings, defaults merged with `strings` and `placeholder`. */
@@ -150,27 +169,30 @@ export class ChatView implements ElementView, ReactiveController {
     this.engines.engine?.releaseConversation(this.conversationId);
   }
 
-  hostUpdate(): void {
-    const host = this.host;
-    if (host.markdown !== this.seenMarkdown) {
-      this.seenMarkdown = host.markdown;
-      if (host.markdown !== 'off' && !this.adoptedMarkdown) void this.useMarkdownRenderer();
-    }
-    // Restore before the first render of the transcript, so a persisted conversation never
-    // flashes empty.
-    if (host.persist !== this.seenPersist) {
-      this.seenPersist = host.persist;
-      const stored = host.persist ? loadConversation(host.persist) : null;
-      if (stored && host.messages.length === 0) host.messages = stored;
+  /** Forwarded by the element before each update. */
+  willUpdate(changed: PropertyValues<ChatViewHost>): void {
+    if (changed.has('markdown')) this.useMarkdown();
+    // Restore before the transcript renders, so a persisted conversation never flashes empty.
+    if (changed.has('persist')) this.restore();
+  }
+
+  /** Forwarded by the element after each update. */
+  updated(changed: PropertyValues<ChatViewHost>): void {
+    // Saved once a turn has settled, not on every streamed token.
+    if (changed.has('messages') && this.host.persist && !this.generation.busy) {
+      saveConversation(this.host.persist, this.host.messages);
     }
   }
 
-  hostUpdated(): void {
+  /** The stored conversation of `persist`, when the chat has none yet. */
+  private restore(): void {
     const host = this.host;
-    if (host.messages !== this.seenMessages && !this.generation.busy) {
-      if (host.persist) saveConversation(host.persist, host.messages);
-      this.seenMessages = host.messages;
-    }
+    const stored = host.persist ? loadConversation(host.persist) : null;
+    if (stored && host.messages.length === 0) host.messages = stored;
+  }
+
+  private useMarkdown(): void {
+    if (this.host.markdown !== 'off' && !this.adoptedMarkdown) void this.useMarkdownRenderer();
   }
 
   /**
@@ -195,12 +217,22 @@ export class ChatView implements ElementView, ReactiveController {
   /** Generates the assistant's answer to the conversation as it stands. */
   private async reply(): Promise<string> {
     const host = this.host;
+    const before = host.messages;
     const history: ChatMessage[] = [
       ...(host.systemPrompt ? [{ role: 'system' as const, content: host.systemPrompt }] : []),
-      ...host.messages,
+      ...before,
     ];
-    const answer: ChatMessage = { role: 'assistant', content: '' };
-    host.messages = [...host.messages, answer];
+    /** The transcript with the reply so far (a new array and message each time: never mutated). */
+    const withReply = (content: string): ChatMessage[] => [...before, { role: 'assistant', content }];
+    let shown = withReply('');
+    /** Shows `messages`, unless the transcript was replaced meanwhile (cleared, edited, set by the page). */
+    const show = (messages: ChatMessage[]): boolean => {
+      if (host.messages !== shown) return false;
+      shown = messages;
+      host.messages = messages;
+      return true;
+    };
+    host.messages = shown;
     this.scrollToEnd(true);
     const result = await this.generation.run(
       { kind: 'chat', messages: history },
@@ -208,21 +240,16 @@ export class ChatView implements ElementView, ReactiveController {
       {
         conversationId: this.conversationId,
         contextWindow: host.contextWindow,
+        // At the pace the reply is painted (see `GenerationController`), not per token.
         onText: (text) => {
-          // Updated in place: the array keeps its identity while one reply streams.
-          answer.content = text;
-          this.scrollToEnd();
+          if (show(withReply(text))) this.scrollToEnd();
         },
         // Before `slm-response`: its listeners see the final transcript.
         onSettled: (result) => {
-          answer.content = result.text;
-          this.results.set(answer, result);
-          if (!answer.content && result.reason === 'error') {
-            // Keep the user's message; drop only the empty reply bubble.
-            host.messages = host.messages.filter((message) => message !== answer);
-          } else {
-            host.messages = [...host.messages];
-          }
+          // After a failure that showed nothing, keep the user's message and drop the empty bubble.
+          const messages = !result.text && result.reason === 'error' ? before : withReply(result.text);
+          if (messages !== before) this.results.set(messages.at(-1)!, result);
+          show(messages);
         },
       },
     );
@@ -427,7 +454,8 @@ export class ChatView implements ElementView, ReactiveController {
           ${messages.length === 0 ? this.renderEmpty() : nothing}
           ${repeat(
             messages,
-            (message) => message,
+            // By place: the reply being streamed is a new object at every paint, in the same bubble.
+            (_message, index) => index,
             (message, index) => this.renderMessage(message, index),
           )}
           ${this.generation.phase === 'error' && this.generation.error

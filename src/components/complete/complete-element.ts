@@ -1,8 +1,9 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { DeferredView, LazyModule } from '../../controllers/deferred-view.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
+import { ModelSettingsMixin } from '../shared/model-settings.js';
 import { cursorStyles } from '../shared/cursor.styles.js';
 import { statusStyles } from '../shared/status.styles.js';
 import type { CompleteStrings } from './complete.strings.js';
@@ -24,6 +25,10 @@ const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-vie
  * user pauses typing, drawn as faint text after the caret. Tab (or → at the end of the text)
  * accepts it as one undoable edit, Escape dismisses it, and typing on cancels it at once. A
  * finished suggestion is announced politely, once.
+ *
+ * Without a provider, give the element its own `model` (and optionally `device`, `dtype`,
+ * `model-base-url`, `wasm-base-url`): every element on the page with the same configuration then
+ * shares one engine, and this element reports `slm-progress`, `slm-ready`, `slm-warning` and `slm-error` itself.
  *
  * @summary Streams a continuation of a text, or suggests one inline in any textarea, from a language model running in the browser.
  *
@@ -66,7 +71,7 @@ const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-vie
  * @fires slm-ready - Without a provider only: the model is loaded.
  * @fires slm-warning - Without a provider only: something went wrong but the model works (see `<slm-provider>`).
  */
-export class SlmCompleteElement extends LitElement {
+export class SlmCompleteElement extends ModelSettingsMixin(LitElement) {
   static override styles = [themeStyles, statusStyles, cursorStyles, completeStyles];
 
   /** The text to continue (standalone), or the instruction to answer with `mode="chat"`. */
@@ -165,6 +170,10 @@ export class SlmCompleteElement extends LitElement {
   /** Includes the arrival of the element's interface: after `await el.updateComplete` it is on screen. */
   protected override getUpdateComplete(): Promise<boolean> {
     return this.views.updateComplete(() => super.getUpdateComplete());
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.views.view?.willUpdate(changed);
   }
 
   protected override render() {

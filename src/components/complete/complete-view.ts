@@ -3,22 +3,44 @@
  * autorun) or ghost text for a field. The element (`complete-element.ts`) holds the public
  * properties and methods and imports this module when the first `<slm-complete>` connects
  * (`DeferredView`), so pages without one never download it.
+ *
+ * The seam is one-directional: this module never imports the element. It works on the
+ * `CompleteViewHost` the element is and hears of property changes through `willUpdate`
+ * (forwarded by the element).
  */
-import { html, nothing, type ReactiveController } from 'lit';
+import { html, nothing, type PropertyValues, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ElementView } from '../../controllers/deferred-view.js';
 import { EngineController } from '../../controllers/engine-controller.js';
 import { GenerationController } from '../../controllers/generation-controller.js';
 import { GhostTextController, isTextField, type TextField } from '../../controllers/ghost-text-controller.js';
 import { SlmError, type SlmErrorData } from '../../engine/shared/errors.js';
-import { parseWholeNumber } from '../../engine/page/options.js';
+import { parseWholeNumber } from '../../engine/shared/settings.js';
 import type { ChatMessage, GenerationInput } from '../../engine/shared/types.js';
 import { SlmErrorEvent } from '../../events/slm-error.js';
 import { cssomStyle } from '../shared/cssom-style.js';
 import { describeStatus, renderStatus, type StatusLine } from '../shared/status.js';
-import type { SlmCompleteElement } from './complete-element.js';
+import type { ModelSettings } from '../shared/model-settings.js';
 import { DEFAULT_COMPLETE_STRINGS, type CompleteStrings } from './complete.strings.js';
 import type { CompleteMode } from './complete.types.js';
 import { mirrorLayout } from './ghost-overlay.js';
+
+/** What the view needs of its element: `<slm-complete>`'s public state, and Lit's host API. */
+export interface CompleteViewHost extends ReactiveControllerHost, HTMLElement, ModelSettings {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly hasUpdated: boolean;
+  prompt: string;
+  mode: CompleteMode;
+  systemPrompt: string;
+  maxNewTokens?: number | string | undefined;
+  temperature?: number | string | undefined;
+  stopSequences?: string | string[] | undefined;
+  autorun: boolean;
+  debounce?: number | string | undefined;
+  htmlFor: string;
+  contextChars?: number | string | undefined;
+  suffixAware: boolean;
+  strings: Partial<CompleteStrings>;
+}
 
 /** Default pause, in milliseconds, before `autorun` completes or ghost text asks for a suggestion. */
 const DEFAULT_DEBOUNCE = 300;
@@ -46,10 +68,8 @@ export class CompleteView implements ElementView, ReactiveController {
   /** Root (document or shadow root) whose `focusin` re-finds the `for` field. */
   private observedRoot: Document | ShadowRoot | undefined;
   private followingLayout = false;
-  /** The attribute values the last update saw, to act only on what changed (as `willUpdate` would). */
-  private seen: { validated?: string; htmlFor?: string; prompt?: string; autorun?: boolean } = {};
 
-  constructor(private readonly host: SlmCompleteElement) {
+  constructor(private readonly host: CompleteViewHost) {
     this.engines = new EngineController(host);
     this.generation = new GenerationController(host, this.engines);
     this.ghost = new GhostTextController(host, this.engines, () => ({
@@ -64,6 +84,10 @@ export class CompleteView implements ElementView, ReactiveController {
       acceptedAnnouncement: this.text.accepted,
     }));
     host.addController(this);
+    // The element may have had its properties for a while (the view arrives lazily): start from them.
+    this.validate();
+    this.findField();
+    if (host.autorun && !this.ghostMode) this.scheduleAutorun();
   }
 
   /** See `SlmCompleteElement.value`. */
@@ -157,22 +181,14 @@ export class CompleteView implements ElementView, ReactiveController {
     this.ghost.attach(null);
   }
 
-  hostUpdate(): void {
+  /** Forwarded by the element before each update. */
+  willUpdate(changed: PropertyValues<CompleteViewHost>): void {
     const host = this.host;
-    const seen = this.seen;
-    const validated = JSON.stringify([host.debounce, host.contextChars, host.mode, host.suffixAware]);
-    if (validated !== seen.validated) {
-      seen.validated = validated;
+    if (['debounce', 'contextChars', 'mode', 'suffixAware'].some((name) => changed.has(name as keyof CompleteViewHost))) {
       this.validate();
     }
-    if (host.htmlFor !== seen.htmlFor) {
-      seen.htmlFor = host.htmlFor;
-      this.findField();
-    }
-    const rerun = host.prompt !== seen.prompt || host.autorun !== seen.autorun;
-    seen.prompt = host.prompt;
-    seen.autorun = host.autorun;
-    if (host.autorun && !this.ghostMode && rerun) this.scheduleAutorun();
+    if (changed.has('htmlFor')) this.findField();
+    if ((changed.has('prompt') || changed.has('autorun')) && host.autorun && !this.ghostMode) this.scheduleAutorun();
   }
 
   hostUpdated(): void {

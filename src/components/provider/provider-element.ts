@@ -3,11 +3,10 @@ import { LitElement, html } from 'lit';
 import { property } from 'lit/decorators.js';
 import { engineContext } from '../../context/engine-context.js';
 import { LocalEngine } from '../../engine/page/local-engine.js';
-import { parseEngineConfig, parseLoadMode } from '../../engine/page/options.js';
+import { parseEngineConfig, parseLoadMode } from '../../engine/shared/settings.js';
+import { ModelSettingsMixin } from '../shared/model-settings.js';
 import type {
   DeviceCapabilities,
-  DeviceOption,
-  DtypeOption,
   EngineStats,
   EngineStatus,
   LoadMode,
@@ -33,23 +32,8 @@ import { providerStyles } from './provider.styles.js';
  * @fires slm-error - A bad attribute value or a failed load. `detail: { code, message }`.
  * @fires slm-warning - Something went wrong but the model works (WebGPU fell back to WebAssembly, a damaged cached file was repaired, storage refused). `detail: { code, message }`.
  */
-export class SlmProviderElement extends LitElement {
+export class SlmProviderElement extends ModelSettingsMixin(LitElement) {
   static override styles = providerStyles;
-
-  /** Model id on the Hugging Face Hub (e.g. `HuggingFaceTB/SmolLM2-360M-Instruct`), or a folder name under `model-base-url`. */
-  @property() model = '';
-
-  /** Where the model runs: `auto` (WebGPU when available, else WebAssembly), `webgpu` or `wasm`. */
-  @property() device: DeviceOption = 'auto';
-
-  /** Weight precision: `auto` (best file for the device), `fp32`, `fp16`, `q8`, `q4` or `q4f16`. */
-  @property() dtype: DtypeOption = 'auto';
-
-  /** Self-hosted models: files are read from `<model-base-url><model>/…` and never from the Hub. */
-  @property({ attribute: 'model-base-url' }) modelBaseUrl = '';
-
-  /** Folder with ONNX Runtime's `ort-wasm-simd-threaded.*` files. Defaults to the copy shipped with this library. */
-  @property({ attribute: 'wasm-base-url' }) wasmBaseUrl = '';
 
   /** When to load: `lazy` (on the first request; default), `eager` (as soon as the element is on the page) or `manual` (only when the page calls `load()`). */
   @property({ attribute: 'load' }) loadMode: LoadMode = 'lazy';

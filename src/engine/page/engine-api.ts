@@ -34,7 +34,7 @@ export interface GenerateOptions {
    */
   conversationId?: string;
   /**
-   * Token budget for prompt + reply (a positive whole number). Defaults to the model's
+   * Token budget for prompt + reply (a whole number of at least 16). Defaults to the model's
    * `max_position_embeddings`. When a chat would exceed it, its oldest whole turns are left out
    * (never a system message, never the last user message; counted in `droppedMessages`); when
    * even that is not enough the reply budget shrinks, and a prompt that cannot fit at all fails
@@ -96,8 +96,12 @@ export interface SlmEngine extends EventTarget {
   /** Loads the model if needed. Resolves when ready; rejects with an `SlmError`. */
   load(): Promise<ReadyInfo>;
   /**
-   * Generates from the model, loading it first if needed. Rejects with an `SlmError` on failure;
-   * a stop (abort) resolves with `reason: "stopped"` and the text generated until then.
+   * Generates from the model, loading it first if needed (not under `load="manual"` before
+   * `load()`: that rejects with `not-loaded`). Rejects with an `SlmError` on failure
+   * (`invalid-option` for a bad `contextWindow`, `context-overflow` when the prompt cannot fit at
+   * all); a stop (abort, or a newer request of the same `owner`) resolves with `reason: "stopped"`
+   * and the text generated until then. A failure on a rebuilt engine (GPU device lost) or on
+   * WebGPU's first run is run again once, on a new worker or on WebAssembly, if nothing was shown.
    */
   generate(input: GenerationInput, settings: GenerationSettings, options?: GenerateOptions): Promise<GenerationResult>;
   /**
@@ -108,19 +112,22 @@ export interface SlmEngine extends EventTarget {
   releaseConversation(conversationId: string): void;
   /**
    * Whether every file the model needs (for the device and dtype a load would choose) is in Cache
-   * Storage. Does not load the model. Rejects with an `SlmError` as a load would (`no-model`,
+   * Storage. Starts the worker if needed but does not load the model. Rejects with an `SlmError` as a load would (`no-model`,
    * `model-not-found`, ...).
    */
   isCached(): Promise<boolean>;
   /**
    * Bytes still to download before the model can load: the sizes of its files not yet in Cache
-   * Storage (0 when cached; `null` when the server does not tell a size). Does not load the
-   * model. Rejects with an `SlmError` as a load would.
+   * Storage (0 when cached; `null` when the server does not tell a size). Starts the worker if
+   * needed but does not load the model. Rejects with an `SlmError` as a load would.
    */
   downloadSize(): Promise<number | null>;
-  /** Deletes every cached file of the model; resolves with how many were deleted. */
+  /**
+   * Deletes every cached file of the model (all precisions); the next load downloads them again.
+   * A loaded model keeps running. Resolves with how many files were deleted.
+   */
   clearCache(): Promise<number>;
-  /** What the engine's worker holds now (conversation caches, queue), for diagnostics. */
+  /** What the engine's worker holds now (conversation caches, queue), for diagnostics; all zero without a worker. */
   stats(): Promise<EngineStats>;
 
   addEventListener<K extends keyof EngineEventMap>(

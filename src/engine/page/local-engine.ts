@@ -14,11 +14,10 @@
  */
 import { ENGINE_EVENT_TYPES, type EngineEventMap, type GenerateOptions, type SlmEngine } from './engine-api.js';
 import { SlmError, errorText, noModelError, notLoadedError, unloadedError, type SlmErrorData } from '../shared/errors.js';
-import { sameEngineConfig } from './options.js';
+import { sameEngineConfig, type EngineConfig } from '../shared/settings.js';
 import type { WorkerClientFactory, WorkerEngine } from './worker-engine.js';
 import type {
   DeviceCapabilities,
-  EngineConfig,
   EngineStats,
   EngineStatus,
   GenerationInput,
@@ -31,7 +30,10 @@ import type {
 
 export type { WorkerClientFactory } from './worker-engine.js';
 
-/** The engine `<slm-provider>` creates: a model in a Web Worker. */
+/**
+ * The engine `<slm-provider>` creates: a model in a Web Worker. The engine API (`load`,
+ * `generate`, `isCached`, ...) is documented once, on `SlmEngine` (`engine-api.ts`).
+ */
 export class LocalEngine extends EventTarget implements SlmEngine {
   private config: EngineConfig | SlmError | undefined;
   /** Why the engine is in `error` before its implementation exists (a refused option, a failed import). */
@@ -88,7 +90,6 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     if (this.impl) return this.impl.model;
     return this.config instanceof SlmError ? '' : (this.config?.model ?? '');
   }
-  /** What the worker found out about WebGPU on this device, once a load has probed it. */
   get capabilities(): DeviceCapabilities | null {
     return this.impl?.capabilities ?? null;
   }
@@ -113,18 +114,10 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     if (before?.code !== this.earlyError?.code || before?.message !== this.earlyError?.message) this.announceStatus();
   }
 
-  /** Loads the model if needed. Resolves when ready; rejects with an `SlmError`. */
   load(): Promise<ReadyInfo> {
     return this.withImplementation((impl) => impl.load(), true);
   }
 
-  /**
-   * Generates from the model, loading it first if needed. With `conversationId`, the worker
-   * reuses (and then keeps) that conversation's KV cache; `contextWindow` bounds prompt + reply
-   * (default: the model's `max_position_embeddings`), leaving out the oldest messages of a chat
-   * or the start of a text. Rejects with `invalid-option` for a `contextWindow` that is not a
-   * positive whole number, and with `context-overflow` when the prompt cannot fit at all.
-   */
   generate(input: GenerationInput, settings: GenerationSettings, options?: GenerateOptions): Promise<GenerationResult> {
     // In `manual` mode a request does not load the model: before `load()` it fails with
     // `not-loaded`, and without importing anything (nothing at all is fetched before consent).
@@ -133,10 +126,6 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     return this.withImplementation((impl) => impl.generate(input, settings, options), !manual);
   }
 
-  /**
-   * Frees the KV cache the worker keeps for a conversation. Without a worker there is nothing to
-   * free; a generation of that conversation already queued or running keeps no cache.
-   */
   releaseConversation(conversationId: string): void {
     if (this.impl) {
       this.impl.releaseConversation(conversationId);
@@ -147,33 +136,18 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     }
   }
 
-  /**
-   * Whether every file the configured model needs (for the device and dtype a load would choose)
-   * is in Cache Storage. Starts the worker if needed but does not load the model. Rejects like a
-   * load would (`no-model`, `model-not-found`, ...).
-   */
   isCached(): Promise<boolean> {
     return this.withImplementation((impl) => impl.isCached());
   }
 
-  /**
-   * Bytes still to download before the model can load: the sizes of its files not yet in Cache
-   * Storage (0 when all are; `null` when the server does not tell a size). Starts the worker if
-   * needed but does not load the model. Rejects like a load would.
-   */
   downloadSize(): Promise<number | null> {
     return this.withImplementation((impl) => impl.downloadSize());
   }
 
-  /**
-   * Deletes every file of the configured model from Cache Storage (all precisions); the next load
-   * downloads them again. A loaded model keeps running. Resolves with the number of files deleted.
-   */
   clearCache(): Promise<number> {
     return this.withImplementation((impl) => impl.clearCache());
   }
 
-  /** What the worker holds (conversation caches, queue); all zero without a worker. */
   stats(): Promise<EngineStats> {
     return this.impl ? this.impl.stats() : Promise.resolve({ conversations: 0, cacheBytes: 0, queued: 0, running: false });
   }

@@ -4,7 +4,7 @@
  * downloads and loads the model once. The engine is unloaded when its last user lets go.
  */
 import { LocalEngine } from './local-engine.js';
-import type { EngineConfig } from '../shared/types.js';
+import { engineConfigKey, type EngineConfig } from '../shared/settings.js';
 
 interface Entry {
   engine: LocalEngine;
@@ -16,8 +16,7 @@ const keys = new WeakMap<LocalEngine, string>();
 
 /** The page-wide engine for `config`, created on first use. Pair every call with `releaseSharedEngine`. */
 export function acquireSharedEngine(config: EngineConfig): LocalEngine {
-  // Key on every field that changes what is loaded, in a fixed order.
-  const key = JSON.stringify([config.model, config.device, config.dtype, config.modelBaseUrl ?? '', config.wasmBaseUrl ?? '']);
+  const key = engineConfigKey(config);
   let entry = shared.get(key);
   if (!entry) {
     const engine = new LocalEngine();

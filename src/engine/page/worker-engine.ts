@@ -7,15 +7,15 @@
  * this class is its engine room.
  */
 import type { EngineEventMap, GenerateOptions, SlmEngine } from './engine-api.js';
-import { LoadFailure, SlmError, noModelError, notLoadedError, unloadedError, type SlmErrorCode, type SlmErrorData } from '../shared/errors.js';
-import { sameEngineConfig } from './options.js';
+import { SlmError, noModelError, notLoadedError, unloadedError, type SlmErrorData } from '../shared/errors.js';
 import { ortWasmPaths } from './ort-assets.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from '../shared/protocol.js';
+import { afterLoadFailure, afterRunFailure, type RunRecoveryStep } from './recovery.js';
+import { parseContextWindow, sameEngineConfig, type EngineConfig } from '../shared/settings.js';
 import { WorkerClient } from './worker-client.js';
 import { emptyResult } from '../shared/types.js';
 import type {
   DeviceCapabilities,
-  EngineConfig,
   EngineStats,
   EngineStatus,
   GenerationInput,
@@ -29,18 +29,12 @@ import type {
 /** Creates the worker connection; replaceable in tests. */
 export type WorkerClientFactory = () => WorkerClient;
 
-/** Run failures after which a rebuilt engine may succeed (see `WorkerEngine.recover`). */
-const RECOVERABLE: ReadonlySet<SlmErrorCode> = new Set(['device-lost', 'generation-failed', 'out-of-memory']);
-
-/** A model in a Web Worker (what `LocalEngine` runs once it is first needed). */
+/**
+ * A model in a Web Worker (what `LocalEngine` runs once it is first needed). The engine API is
+ * documented once, on `SlmEngine` (`engine-api.ts`); comments here say how this class does it.
+ */
 export class WorkerEngine extends EventTarget implements SlmEngine {
-  /**
-   * `lazy` (default): the first request loads the model. `eager`: the owner calls `load()` at
-   * once. `manual`: only `load()` does; until then requests fail with `not-loaded` (for pages
-   * that ask the visitor before downloading anything).
-   */
   loadMode: LoadMode = 'lazy';
-  /** Ask the browser to keep Cache Storage from eviction (`navigator.storage.persist()`) before loading. */
   persistStorage = false;
   private config: EngineConfig | undefined;
   private configError: SlmError | undefined;
@@ -55,8 +49,9 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
    * worker before their request does, so they must not bring the released cache's successor back.
    */
   private readonly waiting = new Set<{ conversationId: string; released: boolean }>();
-  /** Per owner, the way to stop its current request (a new request of the owner supersedes it). */
-  private readonly owners = new Map<string, () => void>();
+  /** Counts `generate` calls; per owner, its latest one (a superseded request is never run again). */
+  private requests = 0;
+  private readonly latestOfOwner = new Map<string, number>();
   /** Why the engine skips WebGPU from now on (a first run there failed), for this configuration. */
   private forceWasm: string | undefined;
   /** No generation has succeeded since the model loaded (a failure then may mean the device cannot run it). */
@@ -83,16 +78,11 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   get model(): string {
     return this.config?.model ?? '';
   }
-  /** What the worker found out about WebGPU on this device, once a load has probed it. */
   get capabilities(): DeviceCapabilities | null {
     return this._info?.capabilities ?? null;
   }
 
-  /**
-   * Sets what to load. A different configuration unloads the current model (its worker ends);
-   * the same one is a no-op. An `SlmError` (a refused option) puts the engine in `error` until a
-   * valid configuration arrives.
-   */
+  /** See `LocalEngine.configure`. */
   configure(config: EngineConfig | SlmError): void {
     if (config instanceof SlmError) {
       this.unload();
@@ -148,10 +138,9 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   }
 
   /**
-   * Loads in the worker. A failure a new worker may get past is tried again there, once each:
-   * `repair` (a file did not parse while the model had files in Cache Storage: they are deleted
-   * and downloaded again; `cache-repaired` warning) and `fallback` (WebGPU failed: WebAssembly
-   * next; `device-fallback` warning). `current()` turns false when the load was abandoned.
+   * Loads in the worker. A failure a new worker may get past is tried again there (see
+   * `afterLoadFailure`): `repair` (`cache-repaired` warning) and `fallback-to-wasm`
+   * (`device-fallback` warning). `current()` turns false when the load was abandoned.
    */
   private async loadWithRecovery(config: EngineConfig, current: () => boolean): Promise<Omit<ReadyInfo, 'loadMs'>> {
     let repair = false;
@@ -178,91 +167,80 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
         }
         return info;
       } catch (error) {
-        if (!current() || !(error instanceof LoadFailure)) throw error;
-        if (error.recover === 'repair' && !repaired) {
-          repair = repaired = true;
-        } else if (error.recover === 'fallback' && !this.forceWasm) {
-          repair = false;
-          this.skipWebGpu(`WebGPU could not load the model (${error.message})`);
-        } else {
-          throw new SlmError(error.code, error.message);
+        const step = afterLoadFailure({ error, cancelled: !current(), repaired, wasmOnly: this.forceWasm !== undefined });
+        if (step === 'give-up') {
+          // A `LoadFailure`'s recovery hint is the engine's business, not the page's.
+          throw error instanceof SlmError && current() ? new SlmError(error.code, error.message) : error;
         }
-        // The next attempt needs a fresh worker (see `ModelHost.load`).
+        repair = step === 'repair';
+        repaired ||= repair;
+        if (step === 'fallback-to-wasm') this.skipWebGpu(`WebGPU could not load the model (${(error as SlmError).message})`);
+        // The next attempt needs a fresh worker (see `loadModel`).
         this.client = undefined;
         client.terminate(new SlmError('aborted', 'The load is being retried in a new worker.'));
       }
     }
   }
 
-  /**
-   * Generates from the model, loading it first if needed. With `conversationId`, the worker
-   * reuses (and then keeps) that conversation's KV cache; `contextWindow` bounds prompt + reply
-   * (default: the model's `max_position_embeddings`), leaving out the oldest messages of a chat
-   * or the start of a text. Rejects with `invalid-option` for a `contextWindow` that is not a
-   * positive whole number, and with `context-overflow` when the prompt cannot fit at all.
-   */
+  /** Validates, runs (loading first if needed) and, after a failure nothing was shown of, runs again once (see `afterRunFailure`). */
   async generate(
     input: GenerationInput,
     settings: GenerationSettings,
     options: GenerateOptions = {},
   ): Promise<GenerationResult> {
-    const { contextWindow, owner } = options;
-    if (contextWindow !== undefined && !(Number.isInteger(contextWindow) && contextWindow >= 1)) {
-      throw new SlmError('invalid-option', `contextWindow=${contextWindow} must be a whole number of at least 1.`);
-    }
-    // A new request of the same owner supersedes its previous one (dropped if queued, ended at
-    // its next token if running). The signal combines the caller's with the supersession.
-    const superseded = new AbortController();
-    if (owner !== undefined) {
-      this.owners.get(owner)?.();
-      this.owners.set(owner, () => superseded.abort());
-    }
-    const signal = options.signal ? AbortSignal.any([options.signal, superseded.signal]) : superseded.signal;
+    const { owner, signal } = options;
+    const contextWindow = parseContextWindow(options.contextWindow, 'property');
+    if (!contextWindow.ok) throw contextWindow.error;
+    // The worker's scheduler supersedes an owner's earlier requests; the page only needs to know
+    // which request is an owner's latest, so that a superseded one is never run again below.
+    const request = ++this.requests;
+    if (owner !== undefined) this.latestOfOwner.set(owner, request);
+    const superseded = () => owner !== undefined && this.latestOfOwner.get(owner) !== request;
     try {
       let streamed = false;
       for (let attempt = 0; ; attempt++) {
         // The worker the attempt ran on, to tell whether another request already rebuilt it.
         const ranOn: { client?: WorkerClient } = {};
         try {
-          return await this.generateOnce(input, settings, { ...options, signal }, ranOn, () => (streamed = true));
+          return await this.generateOnce(input, settings, options, ranOn, () => (streamed = true));
         } catch (error) {
           // A run that failed before showing anything is run again once, after the engine was
           // rebuilt (device lost) or moved to WebAssembly (a first run on WebGPU failed).
-          if (!(error instanceof SlmError) || streamed || attempt > 0 || signal.aborted) throw error;
-          if (error === this.rebuilding) continue;
-          if (!ranOn.client || !RECOVERABLE.has(error.code) || !(await this.recover(error, ranOn.client))) throw error;
+          const step = afterRunFailure({
+            error,
+            streamed,
+            attempt,
+            cancelled: Boolean(signal?.aborted) || superseded(),
+            rebuildInProgress: error === this.rebuilding,
+            posted: ranOn.client !== undefined,
+            engineRebuilt: ranOn.client !== undefined && ranOn.client !== this.client,
+            ranOnWebGpu: this._info?.device === 'webgpu',
+            firstRun: this.firstRun,
+            wasmOnly: this.config?.device === 'wasm',
+          });
+          if (step === 'give-up') throw error;
+          if (step !== 'retry') await this.rebuild(step, error as SlmError);
         }
       }
     } finally {
-      if (owner !== undefined && !superseded.signal.aborted) this.owners.delete(owner);
+      if (owner !== undefined && !superseded()) this.latestOfOwner.delete(owner);
     }
   }
 
   /**
-   * Rebuilds the engine after a failed run, when that can help: a first run on WebGPU that failed
-   * moves the model to WebAssembly (`device-fallback` warning); a lost GPU device is rebuilt on the
-   * same device (`device-lost` warning). Resolves `false` when nothing can help. Concurrent
-   * failures share one rebuild.
+   * Carries out a run failure's recovery step and waits for the model to be ready again:
+   * `fallback-to-wasm` (`device-fallback` warning) and `rebuild` (`device-lost` warning) end the
+   * worker and load anew; `reload` waits for the rebuild another request started. Concurrent
+   * failures share one rebuild (the first ends the worker; the others see `engineRebuilt`).
    */
-  private async recover(error: SlmError, failedOn: WorkerClient): Promise<boolean> {
-    if (this.client !== failedOn) {
-      // Another request already rebuilt (or is rebuilding) the engine.
-      await this.load();
-      return true;
-    }
-    const onWebGpu = this._info?.device === 'webgpu';
-    if (onWebGpu && this.firstRun && this.config?.device !== 'wasm') {
+  private async rebuild(step: Exclude<RunRecoveryStep, 'give-up' | 'retry'>, error: SlmError): Promise<void> {
+    if (step !== 'reload') {
       this.teardown(this.rebuilding);
-      this.skipWebGpu(`WebGPU could not run the model (${error.message})`);
-    } else if (error.code === 'device-lost') {
-      this.teardown(this.rebuilding);
-      this.emit('warning', { code: 'device-lost', message: `${error.message}. The model was loaded again.` });
-    } else {
-      return false;
+      if (step === 'fallback-to-wasm') this.skipWebGpu(`WebGPU could not run the model (${error.message})`);
+      else this.emit('warning', { code: 'device-lost', message: `${error.message}. The model was loaded again.` });
+      this.setStatus('idle', null);
     }
-    this.setStatus('idle', null);
     await this.load();
-    return true;
   }
 
   /** From now on (for this configuration) the model loads on WebAssembly; says why (`device-fallback`). */
@@ -275,11 +253,11 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   private async generateOnce(
     input: GenerationInput,
     settings: GenerationSettings,
-    options: GenerateOptions & { signal: AbortSignal },
+    options: GenerateOptions,
     ranOn: { client?: WorkerClient },
     onStream: () => void,
   ): Promise<GenerationResult> {
-    const { signal, onToken, onQueue, conversationId, contextWindow, priority } = options;
+    const { signal, onToken, onQueue, conversationId, contextWindow, priority, owner } = options;
     const waiter = conversationId === undefined ? undefined : { conversationId, released: false };
     if (waiter) this.waiting.add(waiter);
     try {
@@ -300,7 +278,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
     const requested = performance.now();
     const client = this.client!;
     ranOn.client = client;
-    if (signal.aborted) return emptyResult('stopped');
+    if (signal?.aborted) return emptyResult('stopped');
 
     let firstAt = 0;
     let lastAt = 0;
@@ -309,7 +287,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
     const { id, result } = client.generate(
       input,
       settings,
-      { conversationId: conversation, contextWindow, priority },
+      { conversationId: conversation, contextWindow, priority, owner },
       {
         onToken: (token, tokenId) => {
           lastAt = performance.now();
@@ -323,7 +301,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
       },
     );
     const abort = () => client.stop(id);
-    signal.addEventListener('abort', abort, { once: true });
+    signal?.addEventListener('abort', abort, { once: true });
     try {
       const done = await result;
       if (done.reason !== 'stopped' || done.tokens > 0) this.firstRun = false;
@@ -334,54 +312,31 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
           count > 1 && lastAt > firstAt ? Math.round(((count - 1) / (lastAt - firstAt)) * 1000 * 10) / 10 : 0,
       };
     } finally {
-      signal.removeEventListener('abort', abort);
+      signal?.removeEventListener('abort', abort);
     }
   }
 
-  /**
-   * Frees the KV cache the worker keeps for a conversation. Without a worker there is nothing to
-   * free; a generation of that conversation already queued or running keeps no cache.
-   */
   releaseConversation(conversationId: string): void {
     for (const waiter of this.waiting) if (waiter.conversationId === conversationId) waiter.released = true;
     this.client?.release(conversationId);
   }
 
-  /**
-   * Whether every file the configured model needs (for the device and dtype a load would choose)
-   * is in Cache Storage. Starts the worker if needed but does not load the model. Rejects like a
-   * load would (`no-model`, `model-not-found`, ...).
-   */
   isCached(): Promise<boolean> {
     return this.query('is-cached');
   }
 
-  /**
-   * Bytes still to download before the model can load: the sizes of its files not yet in Cache
-   * Storage (0 when all are; `null` when the server does not tell a size). Starts the worker if
-   * needed but does not load the model. Rejects like a load would.
-   */
   downloadSize(): Promise<number | null> {
     return this.query('download-size');
   }
 
-  /**
-   * Deletes every file of the configured model from Cache Storage (all precisions); the next load
-   * downloads them again. A loaded model keeps running. Resolves with the number of files deleted.
-   */
   clearCache(): Promise<number> {
     return this.query('clear-cache');
   }
 
-  /** What the worker holds (conversation caches, queue); all zero without a worker. */
   async stats(): Promise<EngineStats> {
     return this.client ? this.client.stats() : { conversations: 0, cacheBytes: 0, queued: 0, running: false };
   }
 
-  /**
-   * Ends the worker and forgets the loaded model (the configuration stays). A download in
-   * progress is abandoned; pending requests and `load()` reject with `aborted`.
-   */
   unload(): void {
     this.teardown(unloadedError());
     if (this._status === 'loading' || this._status === 'ready') this.setStatus('idle', null);
@@ -420,17 +375,10 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
     return config;
   }
 
-  /** The configuration as the worker receives it. */
+  /** The configuration as the worker receives it: every engine setting, with ONNX Runtime's files resolved on the page. */
   private workerConfig(config: EngineConfig, repair = false): WorkerLoadConfig {
-    return {
-      model: config.model,
-      device: config.device,
-      dtype: config.dtype,
-      modelBaseUrl: config.modelBaseUrl,
-      wasmPaths: ortWasmPaths(config.wasmBaseUrl),
-      forceWasm: this.forceWasm,
-      repair,
-    };
+    const { wasmBaseUrl, ...settings } = config;
+    return { ...settings, wasmPaths: ortWasmPaths(wasmBaseUrl), forceWasm: this.forceWasm, repair };
   }
 
   /** The worker for the current configuration, started on first need. */

@@ -36,6 +36,8 @@ export interface WorkerGenerateOptions {
   contextWindow?: number | undefined;
   /** Queue priority: `interactive` jobs are taken before `background` ones. */
   priority?: 'interactive' | 'background' | undefined;
+  /** Who asks: a new generation of the same owner supersedes the owner's previous one (see the worker's scheduler). */
+  owner?: string | undefined;
 }
 
 /**

@@ -3,47 +3,20 @@
  *
  * Everything here is plain data that can cross the worker boundary with `postMessage`
  * (structured clone), so the same shapes are used by the worker, the main-thread engine
- * and the elements' events.
+ * and the elements' events. The settings' types are derived from their table (`settings.ts`).
  */
+import type { DeviceOption, DtypeOption } from './settings.js';
 
-/** Where the model runs. `auto` picks WebGPU when an adapter exists, otherwise WebAssembly. */
-export type DeviceOption = 'auto' | 'webgpu' | 'wasm';
+export type { DeviceOption, DtypeOption, EngineConfig, LoadMode } from './settings.js';
 
 /** A device the model actually runs on, once `auto` has been resolved. */
 export type ResolvedDevice = Exclude<DeviceOption, 'auto'>;
 
-/**
- * Weight precision. `auto` picks the best file the model ships for the chosen device
- * (see `engine/dtype-choice.ts`); the others select `onnx/model_<suffix>.onnx`.
- */
-export type DtypeOption = 'auto' | 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
-
 /** A concrete precision, once `auto` has been resolved. */
 export type ResolvedDtype = Exclude<DtypeOption, 'auto'>;
 
-/**
- * How a model comes to be loaded: `lazy` (the first request loads it), `eager` (at once), or
- * `manual` (only an explicit `load()`; until then requests fail with `not-loaded`).
- */
-export type LoadMode = 'lazy' | 'eager' | 'manual';
-
 /** Lifecycle of a model in an engine. */
 export type EngineStatus = 'idle' | 'loading' | 'ready' | 'error';
-
-/** What to load and from where. Validated by `parseEngineConfig` before it reaches the worker. */
-export interface EngineConfig {
-  /** Model id, e.g. `HuggingFaceTB/SmolLM2-360M-Instruct`, or a folder name under `modelBaseUrl`. */
-  model: string;
-  device: DeviceOption;
-  dtype: DtypeOption;
-  /**
-   * Absolute URL of a folder holding `<model>/config.json`, tokenizer files and `<model>/onnx/*.onnx`.
-   * When set, nothing is fetched from the Hugging Face Hub.
-   */
-  modelBaseUrl?: string | undefined;
-  /** Absolute URL of a folder holding ONNX Runtime's `ort-wasm-simd-threaded.*` files. */
-  wasmBaseUrl?: string | undefined;
-}
 
 /** One message of a conversation, in the shape chat templates expect. */
 export interface ChatMessage {

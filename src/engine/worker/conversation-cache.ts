@@ -12,7 +12,7 @@
  * itself (`planCacheReuse`).
  *
  * This module is pure (no transformers.js import) so it can be unit-tested on its own; the
- * worker's `ModelHost` supplies the real caches.
+ * worker's `ModelHost` supplies the real caches, and `kv-cache.ts` beside it does the tensor work.
  */
 
 /** Anything that holds memory until disposed (a transformers.js `DynamicCache`). */
@@ -93,34 +93,6 @@ export function planCacheReuse(
   if (usable === cached.length) return { action: 'reuse', cachedTokens: usable };
   if (canCrop && usable > 0) return { action: 'crop', cachedTokens: usable };
   return { action: 'rebuild', cachedTokens: 0 };
-}
-
-/** The typed arrays a CPU tensor may hold (everything but plain arrays). */
-export type TensorData = Exclude<ArrayBufferView, DataView>;
-
-/**
- * Keeps the first `keep` positions of a tensor's second-to-last axis, the sequence axis of a KV
- * cache tensor `[batch, kv_heads, sequence, head_dim]` (transformers.js reads the cached length
- * from `dims.at(-2)` too). Copies one contiguous run per (batch, head): far faster than
- * `Tensor.slice`, which copies element by element when the slice is not contiguous.
- */
-export function cropSequenceAxis<T extends TensorData>(data: T, dims: readonly number[], keep: number): { data: T; dims: number[] } {
-  if (dims.length < 2) throw new RangeError('A KV cache tensor has at least two dimensions.');
-  const length = dims.at(-2)!;
-  if (!Number.isInteger(keep) || keep < 0 || keep > length) {
-    throw new RangeError(`Cannot keep ${keep} of ${length} cached positions.`);
-  }
-  const inner = dims.at(-1)!;
-  const outer = dims.slice(0, -2).reduce((a, b) => a * b, 1);
-  const Constructor = data.constructor as new (length: number) => T;
-  const out = new Constructor(outer * keep * inner);
-  const source = data as unknown as { subarray(begin: number, end: number): ArrayLike<number> & ArrayLike<bigint> };
-  const target = out as unknown as { set(array: ArrayLike<number> | ArrayLike<bigint>, offset: number): void };
-  for (let i = 0; i < outer; i++) {
-    const from = i * length * inner;
-    target.set(source.subarray(from, from + keep * inner), i * keep * inner);
-  }
-  return { data: out, dims: [...dims.slice(0, -2), keep, inner] };
 }
 
 /**
@@ -262,7 +234,7 @@ export class ConversationCacheStore<C extends DisposableCache> {
 }
 
 /** Disposes a cache; a failure to free memory must not fail the generation that triggered it. */
-async function disposeQuietly(cache: DisposableCache): Promise<void> {
+export async function disposeQuietly(cache: DisposableCache): Promise<void> {
   try {
     await cache.dispose();
   } catch (error) {

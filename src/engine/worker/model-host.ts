@@ -1,66 +1,23 @@
 /**
- * Owns one transformers.js model inside the worker: loads it, then runs generations one at a time,
- * keeping each conversation's KV cache between its turns.
+ * Where a loaded model meets requests: the worker's one `ModelHost` loads its model
+ * (`model-loader.ts`), queues generations (`scheduler.ts`) and runs each one, reusing and keeping
+ * its conversation's KV cache (`conversation-cache.ts`, `kv-cache.ts`) and streaming its tokens
+ * (`token-stream.ts`).
  *
- * This module runs only in the worker. transformers.js (and ONNX Runtime with it) is imported
- * dynamically on the first load (or query), so merely starting the worker costs nothing heavy.
+ * This module runs only in the worker.
  */
-import { contextLengthOf, fitChat, fitText } from './context-window.js';
-import {
-  ConversationCacheStore,
-  cropSequenceAxis,
-  planCacheReuse,
-  type CachedConversation,
-  type CacheLease,
-  type TensorData,
-} from './conversation-cache.js';
-import {
-  SlmError,
-  LoadFailure,
-  type SlmErrorCode,
-  type SlmWarningData,
-} from '../shared/errors.js';
-import { classifyLoadError, classifyRunError, isParseFailure } from './failure-classification.js';
-import { IncrementalDecoder } from './incremental-decoder.js';
-import {
-  bytesToDownload,
-  cacheStatus,
-  checkStorageRoom,
-  clearModelCache,
-  configureEnvironment,
-  deviceLadder,
-  hasCachedFiles,
-  loadWasmBinary,
-  provideWasmBinary,
-  probeDevice,
-  resolveDtype,
-  takeCacheWriteFailure,
-} from './model-files.js';
-import { StopSequenceMatcher, cutAtStop } from './stop-sequences.js';
-import type {
-  ModelQuery,
-  ModelQueryAnswers,
-  WorkerGenerateOptions,
-  WorkerGenerationDone,
-  WorkerLoadConfig,
-} from '../shared/protocol.js';
-import type {
-  ChatMessage,
-  DeviceCapabilities,
-  EngineStats,
-  GenerationInput,
-  GenerationSettings,
-  LoadProgress,
-  ResolvedDevice,
-  ResolvedDtype,
-} from '../shared/types.js';
+import { fitChat, fitText } from './context-window.js';
+import { ConversationCacheStore, planCacheReuse, type CachedConversation, type CacheLease } from './conversation-cache.js';
+import type { SlmWarningData } from '../shared/errors.js';
+import { classifyRunError } from './failure-classification.js';
+import { cacheBytes, canCrop, cropCache, disposeQuietly, type KvCache } from './kv-cache.js';
+import { loadModel, queryModel, type LoadedModel, type LoadReport } from './model-loader.js';
+import { Scheduler, type RunningJob } from './scheduler.js';
+import { TokenStream } from './token-stream.js';
+import type { ModelQuery, ModelQueryAnswers, WorkerGenerateOptions, WorkerGenerationDone, WorkerLoadConfig } from '../shared/protocol.js';
+import type { ChatMessage, EngineStats, GenerationInput, GenerationSettings, LoadProgress } from '../shared/types.js';
 
-type Transformers = typeof import('@huggingface/transformers');
-type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
-type CausalLM = Awaited<ReturnType<Transformers['AutoModelForCausalLM']['from_pretrained']>>;
-type ModelConfig = Awaited<ReturnType<Transformers['AutoConfig']['from_pretrained']>>;
-type KvCache = InstanceType<Transformers['DynamicCache']>;
-type Tensor = InstanceType<Transformers['Tensor']>;
+type Tensor = InstanceType<LoadedModel['lib']['Tensor']>;
 
 /** Callbacks through which a generation reports back to the worker's message loop. */
 export interface GenerationSink {
@@ -68,148 +25,6 @@ export interface GenerationSink {
   /** The job's place in the queue changed: how many generations run or wait before it. */
   onQueue(ahead: number): void;
 }
-
-/** What a load reports back. */
-export interface LoadedModel {
-  device: ResolvedDevice;
-  dtype: ResolvedDtype;
-  capabilities: DeviceCapabilities;
-  fallbackReason?: string;
-}
-
-/** Load failures on WebGPU after which WebAssembly is worth a try (the others fail there too). */
-const FALLBACK_CODES: ReadonlySet<SlmErrorCode> = new Set(['load-failed', 'model-invalid', 'out-of-memory', 'device-lost']);
-
-/** A generation waiting for, or holding, the model. */
-interface Job {
-  id: number;
-  input: GenerationInput;
-  settings: GenerationSettings;
-  options: WorkerGenerateOptions;
-  /** The conversation's release count when the job was queued (see `ConversationCacheStore.ticket`). */
-  ticket: number;
-  sink: GenerationSink;
-  /** Set by `stop()`; checked once per generated token (transformers.js #1182: no AbortSignal). */
-  stopped: boolean;
-  /** The running generation's stopping criterion, so `stop()` can interrupt it. */
-  interrupt?: { interrupt(): void };
-  /** The queue place last reported to the page (`undefined`: none yet). */
-  ahead?: number;
-  resolve(result: WorkerGenerationDone): void;
-  reject(error: unknown): void;
-}
-
-/** A progress callback as transformers.js calls it. */
-type ProgressCallback = (info: { status: string; file?: string; loaded?: number; total?: number }) => void;
-
-let transformersModule: Promise<Transformers> | undefined;
-
-/** Loads transformers.js once per worker, on first need. */
-function loadTransformers(): Promise<Transformers> {
-  transformersModule ??= import('@huggingface/transformers');
-  return transformersModule;
-}
-
-/** Bytes per element of each ONNX tensor type a KV cache may hold. */
-const BYTES_PER_ELEMENT: Record<string, number> = {
-  float32: 4,
-  float16: 2,
-  bfloat16: 2,
-  float64: 8,
-  int8: 1,
-  uint8: 1,
-  int16: 2,
-  uint16: 2,
-  int32: 4,
-  uint32: 4,
-  int64: 8,
-  uint64: 8,
-  bool: 1,
-  int4: 0.5,
-  uint4: 0.5,
-};
-
-/** Memory held by a cache's tensors (on the GPU or in JavaScript), in bytes. */
-function cacheBytes(cache: KvCache): number {
-  let total = 0;
-  for (const tensor of Object.values(cache) as Tensor[]) total += tensor.size * (BYTES_PER_ELEMENT[tensor.type] ?? 4);
-  return total;
-}
-
-/**
- * Whether a cache can be cut to a shorter prefix here: only attention keys/values (a recurrent or
- * convolution state, as in hybrid models, summarises all tokens and cannot be cut), all in
- * JavaScript memory (wasm). WebGPU caches live in GPU buffers; cutting one would mean reading it
- * back, so those are rebuilt instead.
- */
-function canCrop(cache: KvCache, length: number): boolean {
-  const entries = Object.entries(cache) as [string, Tensor][];
-  return (
-    entries.length > 0 &&
-    entries.every(
-      ([name, tensor]) =>
-        name.startsWith('past_key_values.') &&
-        tensor.location === 'cpu' &&
-        tensor.dims.length >= 3 &&
-        tensor.dims.at(-2) === length,
-    )
-  );
-}
-
-/** A new cache holding the first `keep` positions of `cache` (CPU tensors; see `canCrop`). */
-function cropCache(lib: Transformers, cache: KvCache, keep: number): KvCache {
-  const entries: Record<string, Tensor> = {};
-  for (const [name, tensor] of Object.entries(cache) as [string, Tensor][]) {
-    const cropped = cropSequenceAxis(tensor.data as TensorData, tensor.dims, keep);
-    entries[name] = new lib.Tensor(tensor.type as never, cropped.data as never, cropped.dims);
-  }
-  return new lib.DynamicCache(entries);
-}
-
-/**
- * A transformers.js stopping criterion that ends the generation once `matched()` is true. The
- * streamer sees each token (and feeds the stop-sequence matcher) before the criteria run, so the
- * generation ends on the very token that completes a stop sequence: no token is wasted.
- */
-function stopWhen(lib: Transformers, matched: () => boolean): InstanceType<Transformers['StoppingCriteria']> {
-  class StopSequenceCriteria extends lib.StoppingCriteria {
-    override _call(input_ids: number[][]): boolean[] {
-      return input_ids.map(() => matched());
-    }
-  }
-  return new StopSequenceCriteria();
-}
-
-/** Disposes a cache without letting a failure to free memory fail the caller. */
-async function disposeQuietly(cache: KvCache): Promise<void> {
-  try {
-    await cache.dispose();
-  } catch (error) {
-    console.warn('slm-elements: could not dispose a KV cache', error);
-  }
-}
-
-/** Token ids of a `[1, n]` int64 tensor. */
-function idsOf(tensor: Tensor): number[] {
-  return Array.from(tensor.data as BigInt64Array, Number);
-}
-
-/**
- * Resolves in a new task, after messages already queued for this worker have been handled.
- * One `MessageChannel` serves all calls: unlike `setTimeout`, it is not clamped to 4 ms.
- */
-const taskChannel = new MessageChannel();
-const waitingForTask: (() => void)[] = [];
-taskChannel.port1.onmessage = () => waitingForTask.shift()?.();
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    waitingForTask.push(resolve);
-    taskChannel.port2.postMessage(null);
-  });
-}
-
-/** Longest a running generation goes without letting other messages (a stop) in, in ms. */
-const YIELD_EVERY_MS = 12;
 
 /** A generation that never ran. */
 const NOT_RUN: WorkerGenerationDone = {
@@ -221,167 +36,38 @@ const NOT_RUN: WorkerGenerationDone = {
   droppedMessages: 0,
 };
 
-/** The loaded model and its tokenizer, a FIFO of generations (never two at once), and the conversations' caches. */
+/** Token ids of a `[1, n]` int64 tensor. */
+function idsOf(tensor: Tensor): number[] {
+  return Array.from(tensor.data as BigInt64Array, Number);
+}
+
+/** The loaded model, the queue of generations for it, and the conversations' caches. */
 export class ModelHost {
-  private tokenizer: Tokenizer | undefined;
-  private model: CausalLM | undefined;
-  private readonly queue: Job[] = [];
-  private running: Job | undefined;
-  private lib: Transformers | undefined;
-  /** The model's context length (`max_position_embeddings`), the default context window. */
-  private contextLength = Infinity;
+  private loaded: LoadedModel | undefined;
+  private readonly scheduler = new Scheduler();
   private readonly conversations = new ConversationCacheStore<KvCache>();
 
-  /**
-   * Loads model and tokenizer on the first device of the ladder (see `deviceLadder`); with
-   * `config.repair`, after deleting the model's cached files. Progress is aggregated over all
-   * files into one `LoadProgress`.
-   *
-   * A failed load rejects with a `LoadFailure` that says whether another attempt, in a NEW worker,
-   * may succeed: `repair` when a file did not parse and the model had files in Cache Storage (a
-   * damaged copy), `fallback` when WebGPU failed and WebAssembly is next. A new worker, because
-   * ONNX Runtime's WebAssembly instance does not recover from a failed session creation: every
-   * later session in the same worker fails too (seen with onnxruntime-web 1.31.0-dev / transformers.js 4.3.1: a truncated cached model.onnx, repaired in the same worker, still failed "protobuf parsing failed"; a new worker loaded the same bytes).
-   */
+  /** Loads the model (see `loadModel`); its forward pass yields to the message loop when due (see `Scheduler.yieldIfDue`). */
   async load(
     config: WorkerLoadConfig,
     onProgress: (progress: LoadProgress) => void,
     onWarning: (warning: SlmWarningData) => void,
-  ): Promise<LoadedModel> {
-    const files = new Map<string, { loaded: number; total: number }>();
-    let lastFile: string | undefined;
-    const progress_callback: ProgressCallback = (info) => {
-      if (info.status !== 'progress' || !info.file) return;
-      files.set(info.file, { loaded: info.loaded ?? 0, total: info.total ?? 0 });
-      lastFile = info.file;
-      let loaded = 0;
-      let total = 0;
-      for (const f of files.values()) {
-        loaded += f.loaded;
-        total += f.total;
-      }
-      onProgress({ loaded, total, progress: total > 0 ? Math.min(1, loaded / total) : 0, file: lastFile });
-    };
-
-    let ladder: ResolvedDevice[] = ['wasm'];
-    let cachedBefore = false;
-    let lib: Transformers | undefined;
-    try {
-      lib = await loadTransformers();
-      this.lib = lib;
-      configureEnvironment(lib, config);
-      takeCacheWriteFailure();
-      // Fetched (or read from Cache Storage) while config and tokenizer load; needed by the session.
-      const runtime = loadWasmBinary(config.wasmPaths.wasm);
-      runtime.catch(() => {});
-      const capabilities = await probeDevice();
-      ladder = deviceLadder(config, capabilities);
-      if (config.repair) await clearModelCache(lib, config.model);
-      cachedBefore = await hasCachedFiles(lib, config.model);
-      const device = ladder[0]!;
-      const dtype = await this.loadOn(lib, config, device, capabilities, progress_callback, runtime);
-      const writeFailure = takeCacheWriteFailure();
-      if (writeFailure) {
-        onWarning({
-          code: 'quota-exceeded',
-          message: `The model runs, but this browser refused to store its files (${String(writeFailure)}): the next visit downloads them again.`,
-        });
-      }
-      return { device, dtype, capabilities, ...(config.forceWasm ? { fallbackReason: config.forceWasm } : {}) };
-    } catch (error) {
-      const failure = classifyLoadError(error, config.model);
-      let recover: LoadFailure['recover'];
-      if (lib && isParseFailure(error)) {
-        // A file that does not parse is never kept: a later load (or dtype="auto", which prefers
-        // cached files) would trip over it again.
-        await clearModelCache(lib, config.model).catch(() => 0);
-        if (cachedBefore) recover = 'repair';
-      }
-      if (!recover && ladder[0] === 'webgpu' && ladder.length > 1 && FALLBACK_CODES.has(failure.code)) {
-        recover = 'fallback';
-      }
-      throw new LoadFailure(failure, recover);
-    }
-  }
-
-  /** Loads on one device and returns the dtype used. */
-  private async loadOn(
-    lib: Transformers,
-    config: WorkerLoadConfig,
-    device: ResolvedDevice,
-    capabilities: DeviceCapabilities,
-    progress_callback: ProgressCallback,
-    runtime: Promise<ArrayBuffer>,
-  ): Promise<ResolvedDtype> {
-    const modelConfig = await this.readConfig(lib, config.model, progress_callback);
-    const dtype = await resolveDtype(lib, config.model, modelConfig, config.dtype, device, capabilities.shaderF16);
-    if (!(await cacheStatus(lib, config.model, modelConfig, device, dtype)).allCached) {
-      await checkStorageRoom(await bytesToDownload(lib, config.model, modelConfig, device, dtype), config.model);
-    }
-    this.tokenizer = await lib.AutoTokenizer.from_pretrained(config.model, { progress_callback });
-    provideWasmBinary(lib, await runtime);
-    const model = await lib.AutoModelForCausalLM.from_pretrained(config.model, {
-      config: modelConfig,
-      device,
-      dtype,
-      progress_callback,
-    });
-    // On the wasm backend a whole generate() can settle through microtasks alone, so a `stop`
-    // message would wait until the reply is complete. Yielding one task before a forward pass
-    // lets it in between tokens. Not before every pass: waking the worker's event loop costs
-    // about as much as 5% of a small model's token (bench 1), so at most every YIELD_EVERY_MS,
-    // which bounds how long a stop can wait.
+  ): Promise<LoadReport> {
+    const loaded = await loadModel(config, onProgress, onWarning);
+    const { model } = loaded;
     const forward = model.forward.bind(model);
-    let lastYield = performance.now();
     model.forward = async (inputs: Parameters<typeof forward>[0]) => {
-      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-        await nextTask();
-        lastYield = performance.now();
-      }
+      const due = this.scheduler.yieldIfDue();
+      if (due) await due;
       return forward(inputs);
     };
-    this.model = model;
-    this.contextLength = contextLengthOf(model.config as unknown as Record<string, unknown>);
-    return dtype;
+    this.loaded = loaded;
+    return loaded.report;
   }
 
-  /**
-   * The model's `config.json` (its absence means "no such model", which deserves its own
-   * message), after checking the tokenizer is there: without tokenizer_config.json,
-   * transformers.js 4.3.1 fails with "reading 'tokenizer_class'".
-   */
-  private async readConfig(lib: Transformers, model: string, progress_callback?: ProgressCallback): Promise<ModelConfig> {
-    const modelConfig = await lib.AutoConfig.from_pretrained(model, progress_callback ? { progress_callback } : {});
-    if (!(await lib.ModelRegistry.get_file_metadata(model, 'tokenizer_config.json')).exists) {
-      throw new SlmError('model-file-missing', `Model "${model}" has no tokenizer_config.json.`);
-    }
-    return modelConfig;
-  }
-
-  /**
-   * Answers a question about the model's files without loading it (whether all are in Cache
-   * Storage, or how many bytes are still to download, for the device and dtype a load would pick
-   * first), or deletes them all from Cache Storage. Rejects with the same error classification as
-   * `load`.
-   */
-  async query<Q extends ModelQuery>(config: WorkerLoadConfig, query: Q): Promise<ModelQueryAnswers[Q]> {
-    const lib = await loadTransformers();
-    configureEnvironment(lib, config);
-    try {
-      if (query === 'clear-cache') return (await clearModelCache(lib, config.model)) as ModelQueryAnswers[Q];
-      const capabilities = await probeDevice();
-      const device = deviceLadder(config, capabilities)[0]!;
-      const modelConfig = await this.readConfig(lib, config.model);
-      const dtype = await resolveDtype(lib, config.model, modelConfig, config.dtype, device, capabilities.shaderF16);
-      if (query === 'is-cached' && (await cacheStatus(lib, config.model, modelConfig, device, dtype)).allCached) {
-        return true as ModelQueryAnswers[Q];
-      }
-      // Also for `is-cached`: absent weights fail with `model-file-missing`, as a load would.
-      const bytes = await bytesToDownload(lib, config.model, modelConfig, device, dtype);
-      return (query === 'is-cached' ? false : bytes) as ModelQueryAnswers[Q];
-    } catch (error) {
-      throw classifyLoadError(error, config.model);
-    }
+  /** Answers a question about the model's files without loading it (see `queryModel`). */
+  query<Q extends ModelQuery>(config: WorkerLoadConfig, query: Q): Promise<ModelQueryAnswers[Q]> {
+    return queryModel(config, query);
   }
 
   /** What the worker holds now. */
@@ -389,12 +75,12 @@ export class ModelHost {
     return {
       conversations: this.conversations.size,
       cacheBytes: this.conversations.bytes,
-      queued: this.queue.length,
-      running: this.running !== undefined,
+      queued: this.scheduler.waiting,
+      running: this.scheduler.busy,
     };
   }
 
-  /** Queues a generation; resolves when it has finished (or was stopped). */
+  /** Queues a generation; resolves when it has finished (or was stopped, or superseded by its owner's next one). */
   generate(
     id: number,
     input: GenerationInput,
@@ -404,32 +90,16 @@ export class ModelHost {
   ): Promise<WorkerGenerationDone> {
     // The ticket is taken now: a release after this point voids this generation's cache.
     const ticket = options.conversationId === undefined ? 0 : this.conversations.ticket(options.conversationId);
-    return new Promise((resolve, reject) => {
-      const job: Job = { id, input, settings, options, ticket, sink, stopped: false, resolve, reject };
-      // Interactive jobs (chats) go before every waiting background job (completions, ghost
-      // text); within one priority the order of arrival is kept.
-      const background = (queued: Job) => queued.options.priority === 'background';
-      const before = job.options.priority === 'background' ? -1 : this.queue.findIndex(background);
-      if (before < 0) this.queue.push(job);
-      else this.queue.splice(before, 0, job);
-      void this.drain();
-      this.reportQueue();
-    });
+    return this.scheduler.submit(
+      { id, priority: options.priority ?? 'interactive', owner: options.owner, onQueue: (ahead) => sink.onQueue(ahead) },
+      (job) => this.run(job, input, settings, options, ticket, sink),
+      () => ({ ...NOT_RUN }),
+    );
   }
 
   /** Stops a generation: a queued one is dropped, a running one ends at its next token. */
   stop(id: number): void {
-    if (this.running?.id === id) {
-      this.running.stopped = true;
-      this.running.interrupt?.interrupt();
-      return;
-    }
-    const index = this.queue.findIndex((job) => job.id === id);
-    if (index >= 0) {
-      const [job] = this.queue.splice(index, 1);
-      job!.resolve({ ...NOT_RUN });
-      this.reportQueue();
-    }
+    this.scheduler.stop(id);
   }
 
   /**
@@ -441,47 +111,11 @@ export class ModelHost {
   }
 
   /**
-   * Tells every job whose place changed how many generations run or wait before it. A job that
-   * never waited hears nothing; one that waited hears `0` when it starts.
-   */
-  private reportQueue(): void {
-    const running = this.running;
-    if (running && running.ahead !== undefined && running.ahead !== 0) {
-      running.ahead = 0;
-      running.sink.onQueue(0);
-    }
-    const offset = running ? 1 : 0;
-    this.queue.forEach((job, index) => {
-      const ahead = index + offset;
-      if (ahead === 0 || job.ahead === ahead) return;
-      job.ahead = ahead;
-      job.sink.onQueue(ahead);
-    });
-  }
-
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    const job = this.queue.shift();
-    if (!job) return;
-    this.running = job;
-    this.reportQueue();
-    try {
-      job.resolve(await this.run(job));
-    } catch (error) {
-      job.reject(error);
-    } finally {
-      this.running = undefined;
-      void this.drain();
-    }
-  }
-
-  /**
    * Tokenizes a conversation exactly as transformers.js' text-generation pipeline does: chat
    * template with the generation prompt, no further special tokens (the template placed them).
    */
   private encodeChat(messages: ChatMessage[]): number[] {
-    const tokenizer = this.tokenizer!;
-    const text = tokenizer.apply_chat_template(messages, {
+    const text = this.loaded!.tokenizer.apply_chat_template(messages, {
       tokenize: false,
       add_generation_prompt: true,
     }) as unknown as string;
@@ -490,7 +124,7 @@ export class ModelHost {
 
   /** Tokenizes text; by default adds special tokens only when the tokenizer asks for BOS/EOS, as the pipeline does. */
   private encodeText(text: string, addSpecialTokens?: boolean): number[] {
-    const tokenizer = this.tokenizer!;
+    const tokenizer = this.loaded!.tokenizer;
     const add_special_tokens = addSpecialTokens ?? Boolean(tokenizer.add_bos_token || tokenizer.add_eos_token);
     const encoded = tokenizer(text, { add_special_tokens }) as unknown as { input_ids: Tensor };
     return idsOf(encoded.input_ids);
@@ -505,7 +139,7 @@ export class ModelHost {
     if (input.kind === 'chat') {
       return fitChat(input.messages, (messages) => this.encodeChat(messages), maxNewTokens, contextWindow);
     }
-    const tokenizer = this.tokenizer!;
+    const tokenizer = this.loaded!.tokenizer;
     const ids = this.encodeText(input.prompt);
     // A BOS token the tokenizer added stays in front when the start of the text is cut.
     const keepFirst = tokenizer.add_bos_token && ids[0] === tokenizer.bos_token_id ? 1 : 0;
@@ -513,66 +147,40 @@ export class ModelHost {
     return { ids: fitted.ids, droppedMessages: 0, maxNewTokens: fitted.maxNewTokens };
   }
 
-  private async run(job: Job): Promise<WorkerGenerationDone> {
-    const lib = this.lib!;
-    const tokenizer = this.tokenizer!;
-    const model = this.model!;
-    if (job.stopped) return { ...NOT_RUN };
-
+  /** Runs one generation (its turn has come). */
+  private async run(
+    job: RunningJob,
+    input: GenerationInput,
+    settings: GenerationSettings,
+    options: WorkerGenerateOptions,
+    ticket: number,
+    sink: GenerationSink,
+  ): Promise<WorkerGenerationDone> {
+    const { lib, tokenizer, model, contextLength } = this.loaded!;
     // Throws `context-overflow` when nothing fits; that rejection carries its own code.
-    const fitted = this.fit(job.input, job.settings.maxNewTokens, job.options.contextWindow ?? this.contextLength);
+    const fitted = this.fit(input, settings.maxNewTokens, options.contextWindow ?? contextLength);
     const promptIds = fitted.ids;
+    const stream = new TokenStream(tokenizer, settings.stopSequences ?? [], fitted.maxNewTokens, (piece, id) =>
+      sink.onToken(piece, id),
+    );
 
-    const specialIds = new Set(tokenizer.all_special_ids.map(Number));
-    // transformers.js 4.3.1 throws on an empty id list ("token_ids must be a non-empty array").
-    const decode = (ids: readonly number[]) =>
-      ids.length === 0 ? '' : tokenizer.decode(ids as number[], { skip_special_tokens: true });
-    const decoder = new IncrementalDecoder(decode);
-    const generated: number[] = [];
-    const stops = job.settings.stopSequences ?? [];
-    // Only with stop sequences: holds back text that may start one (see StopSequenceMatcher).
-    const matcher = stops.length > 0 ? new StopSequenceMatcher(stops) : undefined;
-    const budget = fitted.maxNewTokens;
-
-    // generate() hands the streamer the prompt once, then every new token before the stopping
-    // criteria run. TextStreamer would buffer whole words, so this forwards each token at once.
-    let sawPrompt = false;
-    const streamer = {
-      put(value: bigint[][]) {
-        if (!sawPrompt) {
-          sawPrompt = true;
-          return;
-        }
-        const id = Number(value[0]![0]);
-        generated.push(id);
-        if (specialIds.has(id)) {
-          // End of sequence: text held back for a possible stop sequence was not one.
-          const tail = matcher?.flush();
-          if (tail) job.sink.onToken(tail, id);
-          return;
-        }
-        let piece = decoder.push(id);
-        if (matcher) {
-          piece = matcher.push(piece);
-          // The budget's last token: nothing can complete a stop sequence any more.
-          if (generated.length >= budget) piece += matcher.flush();
-        }
-        job.sink.onToken(piece, id);
-      },
-      end() {},
-    };
-
-    // Checked after every token; `stop()` flips it (transformers.js #1182: no AbortSignal).
+    // Checked after every token; a stop flips it (transformers.js #1182: no AbortSignal).
     const interrupt = new lib.InterruptableStoppingCriteria();
-    job.interrupt = interrupt;
-    if (job.stopped) interrupt.interrupt();
-    const criteria = matcher ? [interrupt, stopWhen(lib, () => matcher.matched)] : [interrupt];
+    job.onStop(() => interrupt.interrupt());
+    // The streamer sees each token (and feeds the stop-sequence matcher) before the criteria run,
+    // so the generation ends on the very token that completes a stop sequence.
+    class StopSequenceCriteria extends lib.StoppingCriteria {
+      override _call(input_ids: number[][]): boolean[] {
+        return input_ids.map(() => stream.matched);
+      }
+    }
+    const criteria = settings.stopSequences?.length ? [interrupt, new StopSequenceCriteria()] : [interrupt];
 
     // A conversation's cache is checked out for this generation alone, and checked in (or
     // dropped) before the next job starts. Completions (no conversationId) never see any cache.
-    const { conversationId } = job.options;
+    const { conversationId } = options;
     const lease: CacheLease<KvCache> | undefined =
-      conversationId === undefined ? undefined : this.conversations.checkOut(conversationId, job.ticket);
+      conversationId === undefined ? undefined : this.conversations.checkOut(conversationId, ticket);
     let cache: KvCache | undefined;
     let cachedTokens = 0;
     let keep: CachedConversation<KvCache> | null = null;
@@ -589,7 +197,7 @@ export class ModelHost {
         cachedTokens = plan.cachedTokens;
       }
 
-      const greedy = job.settings.temperature === 0;
+      const greedy = settings.temperature === 0;
       let output: unknown;
       try {
         output = await model.generate({
@@ -601,10 +209,10 @@ export class ModelHost {
           ...(cache ? { past_key_values: cache } : {}),
           // Returns the cache instead of disposing it (a passed-in cache is updated in place).
           ...(lease ? { return_dict_in_generate: true } : {}),
-          max_new_tokens: budget,
+          max_new_tokens: fitted.maxNewTokens,
           do_sample: !greedy,
-          ...(greedy ? {} : { temperature: job.settings.temperature }),
-          streamer,
+          ...(greedy ? {} : { temperature: settings.temperature }),
+          streamer: stream,
           stopping_criteria: criteria,
         } as never);
       } catch (error) {
@@ -622,25 +230,9 @@ export class ModelHost {
       if (lease) await this.conversations.checkIn(lease, keep);
     }
 
-    const eosIds = new Set(
-      ([] as unknown[]).concat(model.generation_config?.eos_token_id ?? []).map(Number),
-    );
-    const last = generated.at(-1);
-    const reason: WorkerGenerationDone['reason'] = matcher?.matched
-      ? 'stop'
-      : job.stopped
-        ? 'stopped'
-        : last !== undefined && eosIds.has(last)
-          ? 'eos'
-          : 'length';
-    const full = decode(generated);
-    // After a stop sequence: the text before it. After a stop request: what the page was shown
-    // (text held back as a possible stop sequence is dropped, never revealed after the fact).
-    const text = reason === 'stop' ? cutAtStop(full, stops) : matcher && reason === 'stopped' ? matcher.text : full;
+    const eosIds = new Set(([] as unknown[]).concat(model.generation_config?.eos_token_id ?? []).map(Number));
     return {
-      text,
-      reason,
-      tokens: generated.length,
+      ...stream.finish(job.stopped, eosIds),
       promptTokens: promptIds.length,
       cachedTokens,
       droppedMessages: fitted.droppedMessages,
