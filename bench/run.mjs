@@ -543,7 +543,7 @@ async function compareWithBareWorker(page, cdp, reps, tokens, engineArms = false
   const control = [];
   const arms = [
     async () => {
-      const { replyText, ...r } = await withCpu(() => page.evaluate((p) => bench.chatTurn(0, p), PROMPT));
+      const { replyText: _reply, ...r } = await withCpu(() => page.evaluate((p) => bench.chatTurn(0, p), PROMPT));
       widget.push(r);
       await page.evaluate(() => bench.clearChat(0));
     },
@@ -718,7 +718,7 @@ async function benchFollowUp(ctx) {
   for (let rep = 0; rep < (QUICK ? 1 : 2); rep++) {
     const chatTurns = [];
     for (const text of USER_TURNS) {
-      const { replyText, ...r } = await page.evaluate(([i, t]) => bench.chatTurn(i, t), [index, text]);
+      const { replyText: _reply, ...r } = await page.evaluate(([i, t]) => bench.chatTurn(i, t), [index, text]);
       chatTurns.push({ ttftMs: r.ttftMs, reportedTtftMs: r.detail.ttftMs, promptTokens: r.detail.promptTokens, cachedTokens: r.detail.cachedTokens });
     }
     // The naive way: a bare pipeline given the whole conversation (same messages) every turn.

@@ -182,7 +182,9 @@ async function pageGenerateIds({ device, prompt, maxNew }) {
     put() {
       if (++puts === 2) firstTokenAt = performance.now();
     },
-    end() {},
+    end() {
+      // Timing only: nothing to flush.
+    },
   };
   const start = performance.now();
   const sequences = await pipe.model.generate({ ...enc, do_sample: false, max_new_tokens: maxNew, streamer });

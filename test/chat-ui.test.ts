@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, oneEvent } from '@open-wc/testing';
 import '../dist/define.js';
 import type { SlmChatElement } from '../dist/index.js';
 import { FakeEngine, provideEngine } from './fake-engine.js';

@@ -45,8 +45,12 @@ class ScriptedClient {
     })();
     return { id: 1, result };
   }
-  stop() {}
-  release() {}
+  stop() {
+    // Scripted: nothing runs that could be stopped.
+  }
+  release() {
+    // Scripted: no caches to free.
+  }
   terminate() {
     this.terminated = true;
   }

@@ -38,7 +38,9 @@ export async function bareGenerate(generator, messages, maxNewTokens, onToken) {
       tokens++;
       onToken(Number(value[0][0]));
     },
-    end() {},
+    end() {
+      // Every token was posted in put().
+    },
   };
   await generator(messages, { max_new_tokens: maxNewTokens, do_sample: false, streamer });
   return tokens;

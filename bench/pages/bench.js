@@ -324,7 +324,9 @@ class ScriptedEngine extends EventTarget {
   async downloadSize() {
     return 0;
   }
-  releaseConversation() {}
+  releaseConversation() {
+    // A scripted engine keeps no caches.
+  }
   generate(_input, _settings, options = {}) {
     return new Promise((resolve) => {
       this.current = { options, text: '', tokens: 0, resolve };

@@ -146,7 +146,7 @@ export class GhostTextController implements ReactiveController {
     this.cancel();
     const { caret, value } = snapshot;
     const expected = value.slice(0, caret) + text + value.slice(caret);
-    let inserted = false;
+    let inserted: boolean;
     try {
       // Setting the selection ends the browser's current typing run, so the suggestion becomes
       // an undo step of its own instead of merging with the keys typed before it.

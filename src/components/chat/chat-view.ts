@@ -261,7 +261,7 @@ export class ChatView implements ElementView, ReactiveController {
     const engine = this.engines.engine;
     // With load="manual" the page asks the visitor itself, and nothing (not even a size probe of
     // the model host) may happen before it calls load().
-    if (this.askedFootprint || !engine || engine.status !== 'idle' || !engine.model || engine.loadMode === 'manual') {
+    if (this.askedFootprint || engine?.status !== 'idle' || !engine.model || engine.loadMode === 'manual') {
       return;
     }
     this.askedFootprint = true;

@@ -200,7 +200,7 @@ export class LocalEngine extends EventTarget implements SlmEngine {
         if (this.config) impl.configure(this.config);
         // From here on its events are this engine's (re-dispatched: an event dispatches once).
         for (const type of ENGINE_EVENT_TYPES) {
-          impl.addEventListener(type, (event) => this.emit(type, (event as CustomEvent).detail));
+          impl.addEventListener(type, (event) => this.emit(type, (event as EngineEventMap[typeof type]).detail));
         }
         this.impl = impl;
         this.earlyError = null;

@@ -38,16 +38,16 @@ type PendingGeneration = GenerationListener & {
   resolve(result: WorkerGenerationDone): void;
   reject(error: SlmError): void;
 };
-type PendingStats = {
+interface PendingStats {
   kind: 'stats';
   resolve(stats: EngineStats): void;
   reject(error: SlmError): void;
-};
-type PendingQuery = {
+}
+interface PendingQuery {
   kind: 'query';
   resolve(value: ModelQueryAnswers[ModelQuery]): void;
   reject(error: SlmError): void;
-};
+}
 
 /** Where `startModelWorker` loaded a worker from, so that a worker that cannot start can say why. */
 interface WorkerSource {

@@ -350,7 +350,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   private async requestPersistence(): Promise<void> {
     if (!this.persistStorage) return;
     const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
-    let granted = false;
+    let granted: boolean;
     try {
       granted = storage?.persist ? (await storage.persisted()) || (await storage.persist()) : false;
     } catch {

@@ -21,6 +21,8 @@ const fail = <T>(message: string): Parsed<T> => ({ ok: false, error: new SlmErro
 /** A raw value as elements hold it: attribute strings, property values, `null`/`undefined` when unset. */
 type Raw = unknown;
 const unset = (raw: Raw): raw is null | undefined | '' => raw === undefined || raw === null || raw === '';
+/** A raw value as a message quotes it. */
+const show = (raw: Raw): string => (typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? 'undefined'));
 
 /** How one setting is read. `label` names it in messages; `base` resolves relative URLs. */
 interface Setting<T> {
@@ -40,10 +42,10 @@ interface EngineSetting<T> extends Setting<T> {
 function oneOf<T extends string>(allowed: readonly T[], fallback: T) {
   return (raw: Raw, label: string): Parsed<T> => {
     if (unset(raw) || (typeof raw === 'string' && raw.trim() === '')) return ok(fallback);
-    const value = String(raw).trim().toLowerCase();
+    const value = show(raw).trim().toLowerCase();
     return (allowed as readonly string[]).includes(value)
       ? ok(value as T)
-      : fail(`${label}="${String(raw)}" is not supported: use one of ${allowed.map((a) => `"${a}"`).join(', ')}.`);
+      : fail(`${label}="${show(raw)}" is not supported: use one of ${allowed.map((a) => `"${a}"`).join(', ')}.`);
   };
 }
 
@@ -54,7 +56,7 @@ function wholeNumber<F extends number | undefined>(min: number, fallback: F, uni
     const value = Number(raw);
     return Number.isInteger(value) && value >= min
       ? ok(value)
-      : fail(`${label}="${String(raw)}" must be a whole number${unit} of at least ${min}.`);
+      : fail(`${label}="${show(raw)}" must be a whole number${unit} of at least ${min}.`);
   };
 }
 
@@ -71,9 +73,9 @@ export function toFolderUrl(value: string, base: string): string {
 function folderUrl(raw: Raw, label: string, base: string): Parsed<string | undefined> {
   if (unset(raw)) return ok(undefined);
   try {
-    return ok(toFolderUrl(String(raw), base));
+    return ok(toFolderUrl(show(raw), base));
   } catch {
-    return fail(`${label}="${String(raw)}" is not a valid URL.`);
+    return fail(`${label}="${show(raw)}" is not a valid URL.`);
   }
 }
 
@@ -105,7 +107,7 @@ export function parseStopSequences(raw: Raw, label = 'stop-sequences'): Parsed<s
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
     return fail(`${label} must be a JSON array of strings, or a single stop sequence.`);
   }
-  return ok([...new Set(list as string[])].filter((stop) => stop !== ''));
+  return ok([...new Set(list)].filter((stop) => stop !== ''));
 }
 
 /** Allowed `device` values, in the order the README lists them. */
@@ -134,7 +136,7 @@ export const ENGINE_SETTINGS = {
   model: {
     attribute: 'model',
     identity: true,
-    parse: (raw: Raw) => ok(unset(raw) ? '' : String(raw).trim()),
+    parse: (raw: Raw) => ok(unset(raw) ? '' : show(raw).trim()),
   },
   device: { attribute: 'device', identity: true, parse: oneOf(DEVICE_OPTIONS, 'auto') },
   dtype: { attribute: 'dtype', identity: true, parse: oneOf(DTYPE_OPTIONS, 'auto') },
@@ -160,7 +162,7 @@ export const REQUEST_SETTINGS = {
       const value = unset(raw) ? 0 : Number(raw);
       return Number.isFinite(value) && value >= 0
         ? ok(value)
-        : fail(`${label}="${String(raw)}" must be a number of 0 or more (0 means greedy decoding).`);
+        : fail(`${label}="${show(raw)}" must be a number of 0 or more (0 means greedy decoding).`);
     },
   },
   /** End the generation at the first of these strings (see `parseStopSequences`). */
@@ -188,7 +190,7 @@ type UndefinedOptional<T> = { [K in keyof T as undefined extends T[K] ? never : 
 };
 
 /** Raw engine settings as elements hold them (attribute strings or property values; unset ones `null`/`undefined`). */
-export type RawEngineConfig = { [K in IdentityKey]?: unknown };
+export type RawEngineConfig = Partial<Record<IdentityKey, unknown>>;
 
 /** The identity settings, in table order (the order of the page-wide engine key). */
 const IDENTITY_KEYS = (Object.keys(ENGINE_SETTINGS) as (keyof typeof ENGINE_SETTINGS)[]).filter(
@@ -230,7 +232,7 @@ export function engineConfigKey(config: EngineConfig): string {
 }
 
 /** Sampling settings of one generation, validated (see `GenerationSettings`). */
-export type RawGenerationSettings = { [K in Exclude<keyof typeof REQUEST_SETTINGS, 'contextWindow'>]?: unknown };
+export type RawGenerationSettings = Partial<Record<Exclude<keyof typeof REQUEST_SETTINGS, 'contextWindow'>, unknown>>;
 
 /**
  * Validates `maxNewTokens` (a positive integer), `temperature` (a finite number ≥ 0) and

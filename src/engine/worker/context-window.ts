@@ -37,7 +37,7 @@ export function contextLengthOf(config: Record<string, unknown> | undefined): nu
   // Different architectures name it differently (Llama and most: max_position_embeddings; GPT-2:
   // n_positions; some: max_sequence_length, n_ctx, seq_length); multimodal configs nest it.
   const keys = ['max_position_embeddings', 'n_positions', 'max_sequence_length', 'n_ctx', 'seq_length'];
-  for (const source of [config, config?.['text_config'] as Record<string, unknown> | undefined]) {
+  for (const source of [config, config?.text_config as Record<string, unknown> | undefined]) {
     for (const key of keys) {
       const value = source?.[key];
       if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
@@ -60,7 +60,7 @@ export function droppableTurns(messages: readonly ChatMessage[]): number[][] {
   if (protectedFrom < 0) protectedFrom = lastIndexWhere(messages, (m) => m.role !== 'system');
   const turns: number[][] = [];
   for (let i = 0; i < protectedFrom; i++) {
-    const { role } = messages[i]!;
+    const { role } = messages[i];
     if (role === 'system') continue;
     if (role === 'user' || turns.length === 0) turns.push([i]);
     else turns.at(-1)!.push(i);
@@ -70,7 +70,7 @@ export function droppableTurns(messages: readonly ChatMessage[]): number[][] {
 
 /** `Array.prototype.findLastIndex` (ES2023; the build targets ES2022). */
 function lastIndexWhere<T>(items: readonly T[], predicate: (item: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i]!)) return i;
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return i;
   return -1;
 }
 

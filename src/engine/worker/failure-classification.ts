@@ -68,7 +68,7 @@ export function classifyLoadError(error: unknown, model: string): SlmError {
     ) || (error instanceof Error && error.name === 'ModelFileNotFoundError');
   if (missing) {
     const file = /["']([^"']+)["']/.exec(text)?.[1] ?? '';
-    if (file === '' || /config\.json$/.test(file)) {
+    if (file === '' || file.endsWith('config.json')) {
       return new SlmError('model-not-found', `Model "${model}" was not found: ${text}`);
     }
     return new SlmError('model-file-missing', `Model "${model}" is missing a file: ${text}`);

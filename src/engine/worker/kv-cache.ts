@@ -33,10 +33,15 @@ const BYTES_PER_ELEMENT: Record<string, number> = {
   uint4: 0.5,
 };
 
+/** A cache's tensors by name (`past_key_values.{layer}.key|value`). */
+function tensorsOf(cache: KvCache): [string, Tensor][] {
+  return Object.entries(cache as unknown as Record<string, Tensor>);
+}
+
 /** Memory held by a cache's tensors (on the GPU or in JavaScript), in bytes. */
 export function cacheBytes(cache: KvCache): number {
   let total = 0;
-  for (const tensor of Object.values(cache) as Tensor[]) total += tensor.size * (BYTES_PER_ELEMENT[tensor.type] ?? 4);
+  for (const tensor of tensorsOf(cache).map(([, t]) => t)) total += tensor.size * (BYTES_PER_ELEMENT[tensor.type] ?? 4);
   return total;
 }
 
@@ -47,7 +52,7 @@ export function cacheBytes(cache: KvCache): number {
  * back, so those are rebuilt instead.
  */
 export function canCrop(cache: KvCache, length: number): boolean {
-  const entries = Object.entries(cache) as [string, Tensor][];
+  const entries = tensorsOf(cache);
   return (
     entries.length > 0 &&
     entries.every(
@@ -63,9 +68,9 @@ export function canCrop(cache: KvCache, length: number): boolean {
 /** A new cache holding the first `keep` positions of `cache` (CPU tensors; see `canCrop`). */
 export function cropCache(lib: Transformers, cache: KvCache, keep: number): KvCache {
   const entries: Record<string, Tensor> = {};
-  for (const [name, tensor] of Object.entries(cache) as [string, Tensor][]) {
+  for (const [name, tensor] of tensorsOf(cache)) {
     const cropped = cropSequenceAxis(tensor.data as TensorData, tensor.dims, keep);
-    entries[name] = new lib.Tensor(tensor.type as never, cropped.data as never, cropped.dims);
+    entries[name] = new lib.Tensor(tensor.type, cropped.data as never, cropped.dims);
   }
   return new lib.DynamicCache(entries);
 }

@@ -77,7 +77,7 @@ export function configureEnvironment(lib: Transformers, config: WorkerLoadConfig
     env.useBrowserCache = false;
   } else {
     env.useCustomCache = true;
-    env.customCache = reportingCache as unknown as typeof env.customCache;
+    env.customCache = reportingCache;
   }
   // Never the public CDN default of transformers.js: our own copy, or the page's choice.
   const onnxEnv = env.backends.onnx as { wasm?: { wasmPaths?: unknown } };
@@ -213,7 +213,7 @@ export async function cacheStatus(
   device: ResolvedDevice,
   dtype: ResolvedDtype,
 ): Promise<{ allCached: boolean; files: { file: string; cached: boolean }[] }> {
-  return lib.ModelRegistry.is_cached_files(model, registryOptions(modelConfig, device, dtype) as never);
+  return lib.ModelRegistry.is_cached_files(model, registryOptions(modelConfig, device, dtype));
 }
 
 /**
@@ -248,7 +248,7 @@ export async function resolveDtype(
       return false;
     }
   });
-  if (!reached && networkFailure) throw networkFailure;
+  if (!reached && networkFailure) throw networkFailure as Error;
   return dtype;
 }
 

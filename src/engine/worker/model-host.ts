@@ -59,7 +59,7 @@ export class ModelHost {
     model.forward = async (inputs: Parameters<typeof forward>[0]) => {
       const due = this.scheduler.yieldIfDue();
       if (due) await due;
-      return forward(inputs);
+      return (await forward(inputs)) as unknown;
     };
     this.loaded = loaded;
     return loaded.report;
@@ -118,14 +118,14 @@ export class ModelHost {
     const text = this.loaded!.tokenizer.apply_chat_template(messages, {
       tokenize: false,
       add_generation_prompt: true,
-    }) as unknown as string;
+    });
     return this.encodeText(text, false);
   }
 
   /** Tokenizes text; by default adds special tokens only when the tokenizer asks for BOS/EOS, as the pipeline does. */
   private encodeText(text: string, addSpecialTokens?: boolean): number[] {
     const tokenizer = this.loaded!.tokenizer;
-    const add_special_tokens = addSpecialTokens ?? Boolean(tokenizer.add_bos_token || tokenizer.add_eos_token);
+    const add_special_tokens = addSpecialTokens ?? (Boolean(tokenizer.add_bos_token) || Boolean(tokenizer.add_eos_token));
     const encoded = tokenizer(text, { add_special_tokens }) as unknown as { input_ids: Tensor };
     return idsOf(encoded.input_ids);
   }
@@ -256,7 +256,7 @@ export class ModelHost {
       return null;
     };
     if (passed && cache !== passed) void disposeQuietly(passed);
-    if (!sequences || sequences.dims[0] !== 1) return drop();
+    if (sequences?.dims[0] !== 1) return drop();
     let length: number;
     try {
       length = cache.get_seq_length();

@@ -8,7 +8,7 @@
  * so merely starting the worker costs nothing heavy.
  */
 import { contextLengthOf } from './context-window.js';
-import { LoadFailure, SlmError, type SlmErrorCode, type SlmWarningData } from '../shared/errors.js';
+import { LoadFailure, SlmError, errorText, type SlmErrorCode, type SlmWarningData } from '../shared/errors.js';
 import { classifyLoadError, isParseFailure } from './failure-classification.js';
 import {
   bytesToDownload,
@@ -107,13 +107,13 @@ export async function loadModel(
     ladder = deviceLadder(config, capabilities);
     if (config.repair) await clearModelCache(lib, config.model);
     cachedBefore = await hasCachedFiles(lib, config.model);
-    const device = ladder[0]!;
+    const device = ladder[0];
     const loaded = await loadOn(lib, config, device, capabilities, progress_callback, runtime);
     const writeFailure = takeCacheWriteFailure();
     if (writeFailure) {
       onWarning({
         code: 'quota-exceeded',
-        message: `The model runs, but this browser refused to store its files (${String(writeFailure)}): the next visit downloads them again.`,
+        message: `The model runs, but this browser refused to store its files (${errorText(writeFailure)}): the next visit downloads them again.`,
       });
     }
     return loaded;
@@ -189,7 +189,7 @@ export async function queryModel<Q extends ModelQuery>(config: WorkerLoadConfig,
   try {
     if (query === 'clear-cache') return (await clearModelCache(lib, config.model)) as ModelQueryAnswers[Q];
     const capabilities = await probeDevice();
-    const device = deviceLadder(config, capabilities)[0]!;
+    const device = deviceLadder(config, capabilities)[0];
     const modelConfig = await readConfig(lib, config.model);
     const dtype = await resolveDtype(lib, config.model, modelConfig, config.dtype, device, capabilities.shaderF16);
     if (query === 'is-cached' && (await cacheStatus(lib, config.model, modelConfig, device, dtype)).allCached) {

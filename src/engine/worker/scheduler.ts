@@ -137,8 +137,8 @@ export class Scheduler {
     const index = this.queue.findIndex((entry) => entry.request.id === id);
     if (index < 0) return;
     const [entry] = this.queue.splice(index, 1);
-    entry!.stopped = true;
-    entry!.skip();
+    entry.stopped = true;
+    entry.skip();
     this.reportQueue();
   }
 
@@ -171,7 +171,7 @@ export class Scheduler {
    */
   private reportQueue(): void {
     const running = this.running;
-    if (running && running.ahead !== undefined && running.ahead !== 0) {
+    if (running?.ahead !== undefined && running.ahead !== 0) {
       running.ahead = 0;
       running.request.onQueue(0);
     }

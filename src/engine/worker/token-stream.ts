@@ -57,7 +57,7 @@ export class TokenStream {
       this.sawPrompt = true;
       return;
     }
-    const id = Number(value[0]![0]);
+    const id = Number(value[0][0]);
     this.generated.push(id);
     const matcher = this.matcher;
     if (this.specialIds.has(id)) {
@@ -74,7 +74,9 @@ export class TokenStream {
     this.onToken(piece, id);
   }
 
-  end(): void {}
+  end(): void {
+    // Nothing to flush: every token was passed on in `put()`.
+  }
 
   /**
    * Why the generation ended and its text. After a stop sequence: the text before it. After a
