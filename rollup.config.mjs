@@ -13,7 +13,8 @@ import { basename, dirname, resolve } from 'node:path';
 
 /**
  * Handles `new URL('<relative path>', import.meta.url)` in our modules the way Vite and webpack
- * do: a `./worker.js` URL becomes an emitted chunk (the module worker and its imports), any other
+ * do: a `…/worker.js` or `…/shared-worker.js` URL becomes an emitted chunk (the module worker and
+ * its imports: `slm-worker.js`, `slm-shared-worker.js`), any other
  * file an emitted asset, and the expression points at the emitted file wherever the chunk lands.
  */
 function importMetaUrlFiles() {
@@ -30,8 +31,9 @@ function importMetaUrlFiles() {
       let changed = false;
       const out = code.replace(pattern, (_match, _quote, relative) => {
         const file = resolve(dirname(id), relative);
-        const ref = refs.get(file) ?? (relative.endsWith('/worker.js')
-          ? this.emitFile({ type: 'chunk', id: file, fileName: 'slm-worker.js' })
+        const worker = /\/((?:shared-)?worker)\.js$/.exec(relative)?.[1];
+        const ref = refs.get(file) ?? (worker
+          ? this.emitFile({ type: 'chunk', id: file, fileName: `slm-${worker}.js` })
           : this.emitFile({
               type: 'asset',
               fileName: `ort/${basename(file)}`,

@@ -9,6 +9,7 @@ import { untouchedFiles } from './scripts/static-files.mjs';
 import { cspPages } from './test/server/csp-pages.mjs';
 import { fixtureModels } from './test/server/fixture-models.mjs';
 import { requestLog } from './test/server/request-log.mjs';
+import { tabsPlugin } from './test/server/tabs.mjs';
 
 
 /** Debian's Chromium with the given extra flags removed. */
@@ -33,7 +34,7 @@ export default {
   browserStartTimeout: 120 * 1000,
   testFramework: { config: { timeout: 120_000 } },
   middleware: [requestLog(), fixtureModels(), cspPages(), untouchedFiles()],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'test/tsconfig.json', target: 'es2022' })],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'test/tsconfig.json', target: 'es2022' }), tabsPlugin()],
   browsers: [chromium()],
   groups: [
     // The same tests' promise for visitors without WebGPU: a browser without the flag has no adapter.

@@ -20,7 +20,7 @@ function countingEngine() {
     });
     return new WorkerClient(worker);
   });
-  engine.configure({ model: MODEL, modelBaseUrl: new URL(MODEL_BASE, location.href).href, device: 'wasm', dtype: 'fp32' });
+  engine.configure({ model: MODEL, modelBaseUrl: new URL(MODEL_BASE, location.href).href, device: 'wasm', dtype: 'fp32', share: 'page' });
   return { engine, forwards };
 }
 

@@ -11,14 +11,16 @@ const failure = (code: SlmError['code'], recover?: 'repair' | 'fallback') =>
 
 describe('afterLoadFailure', () => {
   const rows: [string, Parameters<typeof afterLoadFailure>[0], ReturnType<typeof afterLoadFailure>][] = [
-    ['a damaged cached file is repaired', { error: failure('model-invalid', 'repair'), cancelled: false, repaired: false, wasmOnly: false }, 'repair'],
-    ['…once', { error: failure('model-invalid', 'repair'), cancelled: false, repaired: true, wasmOnly: false }, 'give-up'],
-    ['WebGPU failing moves to WebAssembly', { error: failure('load-failed', 'fallback'), cancelled: false, repaired: false, wasmOnly: false }, 'fallback-to-wasm'],
-    ['…once', { error: failure('load-failed', 'fallback'), cancelled: false, repaired: false, wasmOnly: true }, 'give-up'],
-    ['nothing to try', { error: failure('model-not-found'), cancelled: false, repaired: false, wasmOnly: false }, 'give-up'],
-    ['an abandoned load is not retried', { error: failure('model-invalid', 'repair'), cancelled: true, repaired: false, wasmOnly: false }, 'give-up'],
-    ['a plain error carries no hint', { error: new SlmError('worker-failed', 'x'), cancelled: false, repaired: false, wasmOnly: false }, 'give-up'],
-    ['nor does anything thrown', { error: new TypeError('x'), cancelled: false, repaired: false, wasmOnly: false }, 'give-up'],
+    ['a damaged cached file is repaired', { error: failure('model-invalid', 'repair'), cancelled: false, repaired: false, wasmOnly: false, shared: false }, 'repair'],
+    ['…once', { error: failure('model-invalid', 'repair'), cancelled: false, repaired: true, wasmOnly: false, shared: false }, 'give-up'],
+    ['WebGPU failing moves to WebAssembly', { error: failure('load-failed', 'fallback'), cancelled: false, repaired: false, wasmOnly: false, shared: false }, 'fallback-to-wasm'],
+    ['…once', { error: failure('load-failed', 'fallback'), cancelled: false, repaired: false, wasmOnly: true, shared: false }, 'give-up'],
+    ['nothing to try', { error: failure('model-not-found'), cancelled: false, repaired: false, wasmOnly: false, shared: false }, 'give-up'],
+    ['an abandoned load is not retried', { error: failure('model-invalid', 'repair'), cancelled: true, repaired: false, wasmOnly: false, shared: false }, 'give-up'],
+    ['a plain error carries no hint', { error: new SlmError('worker-failed', 'x'), cancelled: false, repaired: false, wasmOnly: false, shared: false }, 'give-up'],
+    ['a shared worker that cannot start: the page’s own', { error: new SlmError('worker-failed', 'x'), cancelled: false, repaired: false, wasmOnly: false, shared: true }, 'unshare'],
+    ['…but a page’s own that cannot start is final', { error: new SlmError('worker-failed', 'x'), cancelled: false, repaired: false, wasmOnly: false, shared: false }, 'give-up'],
+    ['nor does anything thrown', { error: new TypeError('x'), cancelled: false, repaired: false, wasmOnly: false, shared: false }, 'give-up'],
   ];
   for (const [name, situation, step] of rows) {
     it(`${name}: ${step}`, () => expect(afterLoadFailure(situation)).to.equal(step));

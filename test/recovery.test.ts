@@ -59,7 +59,7 @@ class ScriptedClient {
 function engineWith(script: Script, device: 'webgpu' | 'wasm' = 'webgpu', configured: 'auto' | 'webgpu' | 'wasm' = 'auto') {
   ScriptedClient.created = [];
   const engine = new LocalEngine(() => new ScriptedClient(script, device) as unknown as WorkerClient);
-  engine.configure({ model: 'scripted', device: configured, dtype: 'auto' });
+  engine.configure({ model: 'scripted', device: configured, dtype: 'auto', share: 'page' });
   const warnings: string[] = [];
   engine.addEventListener('warning', (event) => warnings.push((event as CustomEvent).detail.code));
   return { engine, warnings };

@@ -7,7 +7,7 @@ import { expect } from '@open-wc/testing';
 import { Scheduler, type JobRequest, type RunningJob } from '../dist/engine/worker/scheduler.js';
 
 /** A job the test controls: it runs until `finish()`; records its queue places and stops. */
-function job(scheduler: Scheduler, id: number, options: Partial<Pick<JobRequest, 'priority' | 'owner'>> = {}) {
+function job(scheduler: Scheduler, id: number, options: Partial<Pick<JobRequest, 'priority' | 'owner' | 'source'>> = {}) {
   const places: number[] = [];
   let finish: (value: string) => void = () => {};
   let running: RunningJob | undefined;
@@ -15,7 +15,7 @@ function job(scheduler: Scheduler, id: number, options: Partial<Pick<JobRequest,
   let markStarted: () => void = () => {};
   const started = new Promise<void>((resolve) => (markStarted = resolve));
   const result = scheduler.submit(
-    { id, priority: options.priority ?? 'interactive', owner: options.owner, onQueue: (ahead) => places.push(ahead) },
+    { id, priority: options.priority ?? 'interactive', owner: options.owner, source: options.source, onQueue: (ahead) => places.push(ahead) },
     (handle) => {
       running = handle;
       handle.onStop(() => interrupted++);
@@ -33,6 +33,11 @@ function job(scheduler: Scheduler, id: number, options: Partial<Pick<JobRequest,
     get stopped() {
       return running?.stopped ?? false;
     },
+    get preempted() {
+      return running?.preempted ?? false;
+    },
+    /** Gives the turn away as a pre-empted job does; resolves when it is its turn again. */
+    yieldTurn: () => running!.yieldTurn(),
     get interrupted() {
       return interrupted;
     },
@@ -167,5 +172,78 @@ describe('Scheduler', () => {
     expect(due).to.be.instanceOf(Promise);
     await due;
     expect(handled).to.equal(true);
+  });
+
+  it('ranks a hidden page’s waiting jobs after a visible page’s, and re-ranks when visibility changes', async () => {
+    const scheduler = new Scheduler();
+    const page = { visible: false };
+    const order: number[] = [];
+    const first = job(scheduler, 1);
+    const hidden = job(scheduler, 2, { source: page });
+    const visibleBackground = job(scheduler, 3, { priority: 'background' });
+    for (const j of [first, hidden, visibleBackground]) void j.started.then(() => order.push(j.id));
+    await first.started;
+    expect(hidden.places, 'second in line, then behind even a visible background job').to.deep.equal([1, 2]);
+    page.visible = true;
+    scheduler.reorder();
+    expect(hidden.places, 'visible again: its interactive job goes first').to.deep.equal([1, 2, 1]);
+    for (const j of [first, hidden, visibleBackground]) {
+      await j.started;
+      j.finish();
+    }
+    await visibleBackground.result;
+    expect(order).to.deep.equal([1, 2, 3]);
+  });
+
+  it('pre-empts a hidden page’s running job for a visible page’s, which runs first; the hidden one then resumes', async () => {
+    const scheduler = new Scheduler();
+    const hiddenPage = { visible: false };
+    const long = job(scheduler, 1, { source: hiddenPage });
+    await long.started;
+    const other = job(scheduler, 2, { source: hiddenPage });
+    expect(long.preempted, 'another hidden job does not pre-empt').to.equal(false);
+    const visible = job(scheduler, 3);
+    expect(long.preempted).to.equal(true);
+    expect(long.interrupted, 'its stop hook ran').to.equal(1);
+    expect(long.stopped, 'pre-empted is not stopped').to.equal(false);
+    let resumed = false;
+    const turn = long.yieldTurn().then(() => (resumed = true));
+    await visible.started;
+    expect(resumed).to.equal(false);
+    visible.finish();
+    await turn;
+    expect(long.preempted, 'cleared for its next slice').to.equal(false);
+    long.finish('whole');
+    expect(await long.result).to.equal('whole');
+    await other.started;
+    other.finish();
+    expect(await visible.result).to.equal('done 3');
+  });
+
+  it('never pre-empts a visible page’s job, whatever waits', async () => {
+    const scheduler = new Scheduler();
+    const running = job(scheduler, 1, { priority: 'background' });
+    await running.started;
+    const urgent = job(scheduler, 2, { priority: 'interactive' });
+    expect(running.preempted).to.equal(false);
+    running.finish();
+    await urgent.started;
+    urgent.finish();
+    await urgent.result;
+  });
+
+  it('a pre-empted job stopped while it waits for its turn ends as stopped when its turn comes', async () => {
+    const scheduler = new Scheduler();
+    const long = job(scheduler, 1, { source: { visible: false } });
+    await long.started;
+    const visible = job(scheduler, 2);
+    const turn = long.yieldTurn();
+    scheduler.stop(1);
+    await visible.started;
+    visible.finish();
+    await turn;
+    expect(long.stopped).to.equal(true);
+    long.finish('partial');
+    expect(await long.result).to.equal('partial');
   });
 });

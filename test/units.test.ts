@@ -57,6 +57,7 @@ describe('option parsing', () => {
         dtype: 'q4f16',
         modelBaseUrl: 'https://example.test/models/',
         wasmBaseUrl: 'https://example.test/ort/',
+        share: 'page',
       },
     });
   });
@@ -190,7 +191,7 @@ describe('error classification', () => {
 });
 
 describe('the device ladder', () => {
-  const base = { model: 'm', dtype: 'auto' as const, wasmPaths: { mjs: '', wasm: '' } };
+  const base = { model: 'm', dtype: 'auto' as const, share: 'page' as const, wasmPaths: { mjs: '', wasm: '' } };
   const gpu = { webgpu: true, fallbackAdapter: false, shaderF16: true };
   const software = { webgpu: true, fallbackAdapter: true, shaderF16: false };
   const none = { webgpu: false, fallbackAdapter: false, shaderF16: false };

@@ -82,8 +82,8 @@ export class EngineController implements ReactiveController {
    */
   private syncOwn(): void {
     if (!this.host.isConnected) return;
-    const { model, device, dtype, modelBaseUrl, wasmBaseUrl } = this.host;
-    const raw: RawEngineConfig = { model, device, dtype, modelBaseUrl, wasmBaseUrl };
+    const { model, device, dtype, modelBaseUrl, wasmBaseUrl, share } = this.host;
+    const raw: RawEngineConfig = { model, device, dtype, modelBaseUrl, wasmBaseUrl, share };
     const key = JSON.stringify(raw);
     if (key === this.ownFor) return;
     this.dropOwn();

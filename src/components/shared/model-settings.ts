@@ -1,6 +1,6 @@
 import type { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { DeviceOption, DtypeOption } from '../../engine/shared/settings.js';
+import type { DeviceOption, DtypeOption, ShareOption } from '../../engine/shared/settings.js';
 
 /** The model settings an element exposes (the identity settings of `ENGINE_SETTINGS`). */
 export interface ModelSettings {
@@ -9,6 +9,7 @@ export interface ModelSettings {
   dtype: DtypeOption;
   modelBaseUrl: string;
   wasmBaseUrl: string;
+  share: ShareOption;
 }
 
 // Lit's mixin pattern (lit.dev "Mixins"): a base constructor, and the mixin's return type
@@ -38,6 +39,9 @@ export const ModelSettingsMixin = <T extends Constructor<LitElement>>(Base: T) =
 
     /** Folder with ONNX Runtime's `ort-wasm-simd-threaded.*` files. Defaults to the copy shipped with this library. */
     @property({ attribute: 'wasm-base-url' }) wasmBaseUrl = '';
+
+    /** `page` (default): one engine for this page. `origin`: every tab and frame of this site that asks for the same model configuration shares one engine (one download, one copy in memory), in a shared worker; where that is impossible the page falls back to its own engine with `slm-warning` `share-unavailable`. */
+    @property() share: ShareOption = 'page';
   }
   return WithModelSettings as Constructor<ModelSettings> & T;
 };

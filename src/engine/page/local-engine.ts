@@ -28,7 +28,7 @@ import type {
   ReadyInfo,
 } from '../shared/types.js';
 
-export type { WorkerClientFactory } from './worker-engine.js';
+export type { WorkerClientContext, WorkerClientFactory } from './worker-engine.js';
 
 /**
  * The engine `<slm-provider>` creates: a model in a Web Worker. The engine API (`load`,

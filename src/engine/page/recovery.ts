@@ -12,13 +12,15 @@
  *   same device usually works.
  * - **reload**: another request already rebuilt the engine since this one failed: wait for it.
  * - **retry**: this request was cut off by such a rebuild: run it again.
+ * - **unshare**: the origin's shared worker (`share="origin"`) could not start: the page runs
+ *   the model in a worker of its own (`share-unavailable` warning).
  * Every step that needs a new worker gets one: ONNX Runtime's wasm instance does not recover from
  * a failed session creation (see `loadModel`).
  */
 import { LoadFailure, SlmError, type SlmErrorCode } from '../shared/errors.js';
 
 /** What to do after a failed load. */
-export type LoadRecoveryStep = 'give-up' | 'repair' | 'fallback-to-wasm';
+export type LoadRecoveryStep = 'give-up' | 'repair' | 'fallback-to-wasm' | 'unshare';
 
 /** What happened when a load failed. */
 export interface LoadFailureSituation {
@@ -29,11 +31,16 @@ export interface LoadFailureSituation {
   repaired: boolean;
   /** The engine already runs on WebAssembly only (an earlier fallback). */
   wasmOnly: boolean;
+  /** The load ran in the origin's shared worker (`share="origin"`). */
+  shared: boolean;
 }
 
 /** The next step after a failed load (the worker said in `LoadFailure.recover` what may help). */
-export function afterLoadFailure({ error, cancelled, repaired, wasmOnly }: LoadFailureSituation): LoadRecoveryStep {
-  if (cancelled || !(error instanceof LoadFailure)) return 'give-up';
+export function afterLoadFailure({ error, cancelled, repaired, wasmOnly, shared }: LoadFailureSituation): LoadRecoveryStep {
+  if (cancelled) return 'give-up';
+  // The shared worker could not start (a policy refusing it, a browser without it): the page's own does.
+  if (shared && error instanceof SlmError && error.code === 'worker-failed') return 'unshare';
+  if (!(error instanceof LoadFailure)) return 'give-up';
   if (error.recover === 'repair' && !repaired) return 'repair';
   if (error.recover === 'fallback' && !wasmOnly) return 'fallback-to-wasm';
   return 'give-up';

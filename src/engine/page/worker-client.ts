@@ -56,7 +56,15 @@ interface WorkerSource {
   /** Whether a same-origin `blob:` module imports it (the library is on another origin). */
   bootstrap: boolean;
 }
-const workerSources = new WeakMap<Worker, WorkerSource>();
+const workerSources = new WeakMap<Worker | SharedWorker, WorkerSource>();
+
+/** Whether this module (the library) is served from another origin than the page's (a CDN). */
+function libraryIsCrossOrigin(): boolean {
+  // Decided by this module's own origin, not the worker URL's: bundlers rewrite that URL (Vite
+  // inlines a small file as a `data:` URL, whose origin is "null"), which would look cross-origin
+  // and send a bundled app down the blob: path to an unbundled worker script.
+  return typeof location !== 'undefined' && new URL(import.meta.url).origin !== location.origin;
+}
 
 /**
  * Starts the worker module. A page may load this library from another origin (a CDN), and
@@ -73,10 +81,7 @@ const workerSources = new WeakMap<Worker, WorkerSource>();
 export function startModelWorker(): Worker {
   const url = new URL('../worker/worker.js', import.meta.url);
   let worker: Worker;
-  // Decided by this module's own origin, not `url`'s: bundlers rewrite `url` (Vite inlines a small
-  // file as a `data:` URL, whose origin is "null"), which would look cross-origin and send a
-  // bundled app down the blob: path to an unbundled worker script.
-  const bootstrap = typeof location !== 'undefined' && new URL(import.meta.url).origin !== location.origin;
+  const bootstrap = libraryIsCrossOrigin();
   if (!bootstrap) {
     worker = new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module', name: 'slm-model' });
   } else {
@@ -88,11 +93,59 @@ export function startModelWorker(): Worker {
 }
 
 /**
+ * Why this page cannot share a model worker with the origin's other tabs (`share="origin"`), or
+ * `undefined` when it can. Every page must start the shared worker from the very same script URL
+ * (a `blob:` bootstrap would give each page a worker of its own), so the library must be served
+ * from the page's origin.
+ */
+export function sharedWorkerUnavailable(): string | undefined {
+  if (typeof SharedWorker === 'undefined') return 'this browser has no SharedWorker';
+  if (libraryIsCrossOrigin()) return 'the library is served from another origin than the page, and a shared worker must be same-origin';
+  return undefined;
+}
+
+/**
+ * Starts (or connects to) the model worker that every tab and frame of the origin shares for one
+ * model configuration: `name` tells configurations apart. See `sharedWorkerUnavailable` first.
+ */
+export function startSharedModelWorker(name: string): SharedWorker {
+  const url = new URL('../worker/shared-worker.js', import.meta.url);
+  const worker = new SharedWorker(new URL('../worker/shared-worker.js', import.meta.url), { type: 'module', name });
+  workerSources.set(worker, { script: url.href, bootstrap: false });
+  return worker;
+}
+
+let tabLock: Promise<string | undefined> | undefined;
+
+/**
+ * The name of a Web Lock this page holds for as long as it lives, once it holds it; a shared
+ * worker waits for that lock to learn that the page is gone (closed, crashed, navigated away) and
+ * frees what the page held. `undefined` without Web Locks (then only an orderly `unload()` frees
+ * it). The name is told to the worker only once the lock is held: a worker asking first would be
+ * granted it at once and take a live page for a gone one.
+ */
+function pageLifetimeLock(): Promise<string | undefined> {
+  tabLock ??= new Promise((resolve) => {
+    if (typeof navigator === 'undefined' || !navigator.locks) return resolve(undefined);
+    const name = `slm-page:${crypto.randomUUID()}`;
+    void navigator.locks.request(name, () => {
+      resolve(name);
+      return new Promise<never>(() => {});
+    });
+  });
+  return tabLock;
+}
+
+/** Whether the page is visible now (a worker or a page without a document counts as visible). */
+const pageVisible = () => typeof document === 'undefined' || document.visibilityState !== 'hidden';
+
+/**
  * The error for a worker's `error` event. An uncaught exception carries a message; a script that
  * could not be fetched or was refused by a Content-Security-Policy carries none (browsers keep
  * the reason from the page), so the message lists what has to hold for the worker to start.
  */
-function workerFailure(worker: Worker, event: ErrorEvent): SlmError {
+function workerFailure(worker: Worker | SharedWorker, event: ErrorEvent | Event): SlmError {
+  if (!('message' in event)) return new SlmError('worker-failed', 'The shared model worker could not be started.');
   if (event.message) return new SlmError('worker-failed', `The model worker failed: ${event.message}.`);
   const source = workerSources.get(worker);
   if (!source) return new SlmError('worker-failed', 'The model worker failed: its script could not be loaded.');
@@ -112,19 +165,32 @@ function workerFailure(worker: Worker, event: ErrorEvent): SlmError {
   );
 }
 
-/** Request/reply plumbing over one worker. */
+/**
+ * Request/reply plumbing over one worker: the page's own (`Worker`) or the origin's shared one
+ * (`SharedWorker`, over its port; the page says hello, its visibility and goodbye).
+ */
 export class WorkerClient {
   private nextId = 1;
   private readonly pending = new Map<number, PendingLoad | PendingGeneration | PendingQuery | PendingStats>();
   private failure: SlmError | undefined;
+  /** Where messages go: the worker itself, or a shared worker's port. */
+  private readonly port: Worker | MessagePort;
+  private readonly onVisibility = () => this.post({ type: 'visibility', id: 0, visible: pageVisible() });
 
-  constructor(private readonly worker: Worker = startModelWorker()) {
-    worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => this.receive(event.data));
+  constructor(private readonly worker: Worker | SharedWorker = startModelWorker()) {
+    this.port = 'port' in worker ? worker.port : worker;
+    this.port.addEventListener('message', (event: Event) => this.receive((event as MessageEvent<WorkerReply>).data));
     // A worker script that fails to load or throws at top level lands here, not in a reply.
-    worker.addEventListener('error', (event) => {
+    worker.addEventListener('error', (event: Event) => {
       event.preventDefault();
       this.failAll(workerFailure(worker, event));
     });
+    if (this.port instanceof MessagePort) {
+      this.port.start();
+      // Requests sent meanwhile are served as a visible page's; the hello only adds the lock and the real visibility.
+      void pageLifetimeLock().then((tab) => this.post({ type: 'hello', id: 0, tab, visible: pageVisible() }));
+      if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisibility);
+    }
   }
 
   /** Loads a model in the worker; progress and warnings arrive through `listener`. */
@@ -160,7 +226,7 @@ export class WorkerClient {
 
   /** Asks the worker to stop a generation (dropped if queued, interrupted at its next token if running). */
   stop(id: number): void {
-    if (this.pending.has(id)) this.worker.postMessage({ type: 'stop', id } satisfies WorkerRequest);
+    if (this.pending.has(id)) this.post({ type: 'stop', id });
   }
 
   /**
@@ -184,17 +250,31 @@ export class WorkerClient {
     });
   }
 
-  /** Ends the worker and everything it holds; pending requests fail with `error`. */
+  /**
+   * Ends the worker and everything it holds; pending requests fail with `error`. A shared worker
+   * runs on for the origin's other pages: this page's requests stop and its caches are freed.
+   */
   terminate(error: SlmError): void {
-    this.worker.terminate();
+    if (this.port instanceof MessagePort) {
+      this.post({ type: 'bye', id: 0 });
+      this.port.close();
+      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisibility);
+    } else {
+      (this.worker as Worker).terminate();
+    }
     this.failAll(error);
   }
 
   private send(build: (id: number) => WorkerRequest): number {
     const id = this.nextId++;
     if (this.failure) throw this.failure;
-    this.worker.postMessage(build(id));
+    this.port.postMessage(build(id));
     return id;
+  }
+
+  /** Posts a message that expects no reply (nothing after a failure). */
+  private post(message: WorkerRequest): void {
+    if (!this.failure) this.port.postMessage(message);
   }
 
   private receive(reply: WorkerReply): void {

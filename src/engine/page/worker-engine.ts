@@ -11,8 +11,8 @@ import { SlmError, noModelError, notLoadedError, unloadedError, type SlmErrorDat
 import { ortWasmPaths } from './ort-assets.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from '../shared/protocol.js';
 import { afterLoadFailure, afterRunFailure, type RunRecoveryStep } from './recovery.js';
-import { parseContextWindow, sameEngineConfig, type EngineConfig } from '../shared/settings.js';
-import { WorkerClient } from './worker-client.js';
+import { engineConfigKey, parseContextWindow, sameEngineConfig, type EngineConfig } from '../shared/settings.js';
+import { WorkerClient, sharedWorkerUnavailable, startSharedModelWorker } from './worker-client.js';
 import { emptyResult } from '../shared/types.js';
 import type {
   DeviceCapabilities,
@@ -26,8 +26,21 @@ import type {
   ReadyInfo,
 } from '../shared/types.js';
 
+/**
+ * What a new worker connection is for: `shared` when it should be the origin's shared worker
+ * (`share="origin"`), whose `name` tells configurations (and recovery attempts) apart.
+ */
+export interface WorkerClientContext {
+  shared: boolean;
+  name: string;
+}
+
 /** Creates the worker connection; replaceable in tests. */
-export type WorkerClientFactory = () => WorkerClient;
+export type WorkerClientFactory = (context: WorkerClientContext) => WorkerClient;
+
+/** The library's own worker connections: the page's worker, or the origin's shared one. */
+const defaultClientFactory: WorkerClientFactory = ({ shared, name }) =>
+  new WorkerClient(shared ? startSharedModelWorker(name) : undefined);
 
 /**
  * A model in a Web Worker (what `LocalEngine` runs once it is first needed). The engine API is
@@ -54,12 +67,17 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   private readonly latestOfOwner = new Map<string, number>();
   /** Why the engine skips WebGPU from now on (a first run there failed), for this configuration. */
   private forceWasm: string | undefined;
+  /** Why this page does not share the origin's worker although `share="origin"` asks for it. */
+  private unshared: string | undefined;
+  /** Recovery attempts that needed a new worker (part of a shared worker's name, so tabs that fail alike meet again). */
+  private rebuilds = 0;
+  private repairs = 0;
   /** No generation has succeeded since the model loaded (a failure then may mean the device cannot run it). */
   private firstRun = true;
   /** The error a worker ended for a rebuild rejects its pending requests with: they are run again. */
   private readonly rebuilding = new SlmError('device-lost', 'The engine is being rebuilt.');
 
-  constructor(private readonly createClient: WorkerClientFactory = () => new WorkerClient()) {
+  constructor(private readonly createClient: WorkerClientFactory = defaultClientFactory) {
     super();
   }
 
@@ -96,6 +114,8 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
     this.config = config;
     this.configError = undefined;
     this.forceWasm = undefined;
+    this.unshared = undefined;
+    this.rebuilds = this.repairs = 0;
     this.setStatus('idle', null);
   }
 
@@ -167,14 +187,22 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
         }
         return info;
       } catch (error) {
-        const step = afterLoadFailure({ error, cancelled: !current(), repaired, wasmOnly: this.forceWasm !== undefined });
+        const step = afterLoadFailure({
+          error,
+          cancelled: !current(),
+          repaired,
+          wasmOnly: this.forceWasm !== undefined,
+          shared: this.sharing(config),
+        });
         if (step === 'give-up') {
           // A `LoadFailure`'s recovery hint is the engine's business, not the page's.
           throw error instanceof SlmError && current() ? new SlmError(error.code, error.message) : error;
         }
         repair = step === 'repair';
         repaired ||= repair;
+        if (repair) this.repairs++;
         if (step === 'fallback-to-wasm') this.skipWebGpu(`WebGPU could not load the model (${(error as SlmError).message})`);
+        if (step === 'unshare') this.unshare(`the shared worker could not start (${(error as SlmError).message})`);
         // The next attempt needs a fresh worker (see `loadModel`).
         this.client = undefined;
         client.terminate(new SlmError('aborted', 'The load is being retried in a new worker.'));
@@ -235,6 +263,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
    */
   private async rebuild(step: Exclude<RunRecoveryStep, 'give-up' | 'retry'>, error: SlmError): Promise<void> {
     if (step !== 'reload') {
+      this.rebuilds++;
       this.teardown(this.rebuilding);
       if (step === 'fallback-to-wasm') this.skipWebGpu(`WebGPU could not run the model (${error.message})`);
       else this.emit('warning', { code: 'device-lost', message: `${error.message}. The model was loaded again.` });
@@ -383,8 +412,35 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
 
   /** The worker for the current configuration, started on first need. */
   private ensureClient(): WorkerClient {
-    this.client ??= this.createClient();
+    if (this.client) return this.client;
+    const config = this.requireConfig();
+    const unavailable = config.share === 'origin' && !this.unshared ? sharedWorkerUnavailable() : undefined;
+    if (unavailable) this.unshare(unavailable);
+    const shared = this.sharing(config);
+    // Tabs with equal settings that went through the same recovery steps meet in the same worker.
+    const name = [
+      'slm-model',
+      engineConfigKey(config),
+      this.forceWasm ? 'wasm' : '',
+      this.repairs ? `repair ${this.repairs}` : '',
+      this.rebuilds ? `rebuild ${this.rebuilds}` : '',
+    ].filter(Boolean).join(' ');
+    this.client = this.createClient({ shared, name });
     return this.client;
+  }
+
+  /** Whether requests go to the origin's shared worker. */
+  private sharing(config: EngineConfig): boolean {
+    return config.share === 'origin' && !this.unshared;
+  }
+
+  /** From now on (for this configuration) this page runs the model in a worker of its own; says why (`share-unavailable`). */
+  private unshare(reason: string): void {
+    this.unshared = reason;
+    this.emit('warning', {
+      code: 'share-unavailable',
+      message: `This page could not share the model with the site's other tabs (${reason}): it runs the model on its own.`,
+    });
   }
 
   private async query<Q extends ModelQuery>(query: Q): Promise<ModelQueryAnswers[Q]> {

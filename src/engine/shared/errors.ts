@@ -63,7 +63,13 @@ export type SlmWarningCode =
   /** `persist-storage` was set, but the browser did not grant persistent storage. */
   | 'storage-not-persisted'
   /** The GPU device was lost; the engine was rebuilt and the request ran again. */
-  | 'device-lost';
+  | 'device-lost'
+  /**
+   * `share="origin"` was asked for, but this page cannot share a worker with other tabs (no
+   * `SharedWorker`, a Content-Security-Policy that refuses it, or the library served from another
+   * origin): the model runs in this page alone.
+   */
+  | 'share-unavailable';
 
 /** Plain-data form of a warning, as it crosses `postMessage` and travels in event details. */
 export interface SlmWarningData {

@@ -58,6 +58,15 @@ export interface ModelQueryAnswers {
 
 /** Page → worker. */
 export type WorkerRequest =
+  /**
+   * First message of a page on a shared worker (`share="origin"`): the Web Lock the page holds for
+   * its lifetime (the worker waits for it to learn that the page is gone), and its visibility.
+   */
+  | { type: 'hello'; id: number; tab: string | undefined; visible: boolean }
+  /** The page became visible or hidden (its requests move up or down the queue). */
+  | { type: 'visibility'; id: number; visible: boolean }
+  /** The page lets go of the shared worker: its requests stop and its conversations' caches are freed. */
+  | { type: 'bye'; id: number }
   | { type: 'load'; id: number; config: WorkerLoadConfig }
   | {
       type: 'generate';

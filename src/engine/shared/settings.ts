@@ -116,6 +116,8 @@ export const DEVICE_OPTIONS = ['auto', 'webgpu', 'wasm'] as const;
 export const DTYPE_OPTIONS = ['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16'] as const;
 /** Allowed `load` values of `<slm-provider>`. */
 export const LOAD_MODES = ['lazy', 'eager', 'manual'] as const;
+/** Allowed `share` values. */
+export const SHARE_OPTIONS = ['page', 'origin'] as const;
 
 /** Where the model runs. `auto` picks WebGPU when a hardware adapter exists, otherwise WebAssembly. */
 export type DeviceOption = (typeof DEVICE_OPTIONS)[number];
@@ -129,6 +131,11 @@ export type DtypeOption = (typeof DTYPE_OPTIONS)[number];
  * `manual` (only an explicit `load()`; until then requests fail with `not-loaded`).
  */
 export type LoadMode = (typeof LOAD_MODES)[number];
+/**
+ * Who shares one loaded model: the elements of this page (`page`), or every tab and frame of the
+ * origin that asks for the same configuration (`origin`: one engine in a shared worker).
+ */
+export type ShareOption = (typeof SHARE_OPTIONS)[number];
 
 /** The engine's settings: what `<slm-provider>` (or an element without one) configures. */
 export const ENGINE_SETTINGS = {
@@ -147,6 +154,8 @@ export const ENGINE_SETTINGS = {
   modelBaseUrl: { attribute: 'model-base-url', identity: true, parse: folderUrl },
   /** Absolute URL of a folder holding ONNX Runtime's `ort-wasm-simd-threaded.*` files. */
   wasmBaseUrl: { attribute: 'wasm-base-url', identity: true, parse: folderUrl },
+  /** One engine for this page, or for every tab of the origin with the same configuration. */
+  share: { attribute: 'share', identity: true, parse: oneOf(SHARE_OPTIONS, 'page') },
   /** When the model loads (changing it never reloads one). */
   loadMode: { attribute: 'load', identity: false, parse: oneOf(LOAD_MODES, 'lazy') },
 } as const satisfies Record<string, EngineSetting<unknown>>;

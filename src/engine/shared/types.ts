@@ -7,7 +7,7 @@
  */
 import type { DeviceOption, DtypeOption } from './settings.js';
 
-export type { DeviceOption, DtypeOption, EngineConfig, LoadMode } from './settings.js';
+export type { DeviceOption, DtypeOption, EngineConfig, LoadMode, ShareOption } from './settings.js';
 
 /** A device the model actually runs on, once `auto` has been resolved. */
 export type ResolvedDevice = Exclude<DeviceOption, 'auto'>;

@@ -12,12 +12,18 @@ import type { SlmWarningData } from '../shared/errors.js';
 import { classifyRunError } from './failure-classification.js';
 import { cacheBytes, canCrop, cropCache, disposeQuietly, type KvCache } from './kv-cache.js';
 import { loadModel, queryModel, type LoadedModel, type LoadReport } from './model-loader.js';
-import { Scheduler, type RunningJob } from './scheduler.js';
+import { Scheduler, type JobSource, type RunningJob } from './scheduler.js';
 import { TokenStream } from './token-stream.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerGenerateOptions, WorkerGenerationDone, WorkerLoadConfig } from '../shared/protocol.js';
 import type { ChatMessage, EngineStats, GenerationInput, GenerationSettings, LoadProgress } from '../shared/types.js';
 
 type Tensor = InstanceType<LoadedModel['lib']['Tensor']>;
+
+/** Callbacks through which a load reports back (to every page that asked for it). */
+export interface LoadListener {
+  onProgress(progress: LoadProgress): void;
+  onWarning(warning: SlmWarningData): void;
+}
 
 /** Callbacks through which a generation reports back to the worker's message loop. */
 export interface GenerationSink {
@@ -44,25 +50,58 @@ function idsOf(tensor: Tensor): number[] {
 /** The loaded model, the queue of generations for it, and the conversations' caches. */
 export class ModelHost {
   private loaded: LoadedModel | undefined;
+  /** The load in progress or done: later requests for the same configuration join it. */
+  private loading: { key: string; listeners: Set<LoadListener>; last?: LoadProgress; result: Promise<LoadReport> } | undefined;
   private readonly scheduler = new Scheduler();
   private readonly conversations = new ConversationCacheStore<KvCache>();
 
-  /** Loads the model (see `loadModel`); its forward pass yields to the message loop when due (see `Scheduler.yieldIfDue`). */
-  async load(
-    config: WorkerLoadConfig,
-    onProgress: (progress: LoadProgress) => void,
-    onWarning: (warning: SlmWarningData) => void,
-  ): Promise<LoadReport> {
-    const loaded = await loadModel(config, onProgress, onWarning);
-    const { model } = loaded;
-    const forward = model.forward.bind(model);
-    model.forward = async (inputs: Parameters<typeof forward>[0]) => {
-      const due = this.scheduler.yieldIfDue();
-      if (due) await due;
-      return (await forward(inputs)) as unknown;
+  /**
+   * Loads the model (see `loadModel`); its forward pass yields to the message loop when due (see
+   * `Scheduler.yieldIfDue`). A request for the configuration already loading or loaded (another
+   * tab of a shared worker) joins that load: one download, progress to every page that waits.
+   */
+  load(config: WorkerLoadConfig, listener: LoadListener): Promise<LoadReport> {
+    // A repair joins a repair in progress too: in a shared worker, every tab that found the
+    // damaged file asks for one, and the first one does it for all.
+    const { repair: _repair, ...identity } = config;
+    const key = JSON.stringify(identity);
+    const current = this.loading;
+    if (current?.key === key) {
+      current.listeners.add(listener);
+      if (current.last) listener.onProgress(current.last);
+      return current.result.finally(() => current.listeners.delete(listener));
+    }
+    const listeners = new Set([listener]);
+    const loading: NonNullable<ModelHost['loading']> = {
+      key,
+      listeners,
+      result: loadModel(
+        config,
+        (progress) => {
+          loading.last = progress;
+          for (const each of listeners) each.onProgress(progress);
+        },
+        (warning) => {
+          for (const each of listeners) each.onWarning(warning);
+        },
+      ).then((loaded) => {
+        const { model } = loaded;
+        const forward = model.forward.bind(model);
+        model.forward = async (inputs: Parameters<typeof forward>[0]) => {
+          const due = this.scheduler.yieldIfDue();
+          if (due) await due;
+          return (await forward(inputs)) as unknown;
+        };
+        this.loaded = loaded;
+        return loaded.report;
+      }),
     };
-    this.loaded = loaded;
-    return loaded.report;
+    this.loading = loading;
+    // A failed load is not joined later: the next request starts anew (on the page's decision).
+    loading.result.catch(() => {
+      if (this.loading === loading) this.loading = undefined;
+    });
+    return loading.result;
   }
 
   /** Answers a question about the model's files without loading it (see `queryModel`). */
@@ -80,18 +119,22 @@ export class ModelHost {
     };
   }
 
-  /** Queues a generation; resolves when it has finished (or was stopped, or superseded by its owner's next one). */
+  /**
+   * Queues a generation; resolves when it has finished (or was stopped, or superseded by its
+   * owner's next one). `source`: the page it comes from (its visibility ranks it).
+   */
   generate(
     id: number,
     input: GenerationInput,
     settings: GenerationSettings,
     options: WorkerGenerateOptions,
     sink: GenerationSink,
+    source?: JobSource,
   ): Promise<WorkerGenerationDone> {
     // The ticket is taken now: a release after this point voids this generation's cache.
     const ticket = options.conversationId === undefined ? 0 : this.conversations.ticket(options.conversationId);
     return this.scheduler.submit(
-      { id, priority: options.priority ?? 'interactive', owner: options.owner, onQueue: (ahead) => sink.onQueue(ahead) },
+      { id, priority: options.priority ?? 'interactive', owner: options.owner, source, onQueue: (ahead) => sink.onQueue(ahead) },
       (job) => this.run(job, input, settings, options, ticket, sink),
       () => ({ ...NOT_RUN }),
     );
@@ -100,6 +143,11 @@ export class ModelHost {
   /** Stops a generation: a queued one is dropped, a running one ends at its next token. */
   stop(id: number): void {
     this.scheduler.stop(id);
+  }
+
+  /** A page's visibility changed (see `Scheduler.reorder`). */
+  reorder(): void {
+    this.scheduler.reorder();
   }
 
   /**
@@ -147,7 +195,12 @@ export class ModelHost {
     return { ids: fitted.ids, droppedMessages: 0, maxNewTokens: fitted.maxNewTokens };
   }
 
-  /** Runs one generation (its turn has come). */
+  /**
+   * Runs one generation (its turn has come). Usually in one `generate()` call; a pre-empted job
+   * (a hidden page's, while a visible page's job waits: see `Scheduler`) stops at its next token,
+   * gives its turn away and continues where it stopped, keeping its KV cache in between, so
+   * nothing is processed twice and the page sees one unbroken stream.
+   */
   private async run(
     job: RunningJob,
     input: GenerationInput,
@@ -160,13 +213,9 @@ export class ModelHost {
     // Throws `context-overflow` when nothing fits; that rejection carries its own code.
     const fitted = this.fit(input, settings.maxNewTokens, options.contextWindow ?? contextLength);
     const promptIds = fitted.ids;
-    const stream = new TokenStream(tokenizer, settings.stopSequences ?? [], fitted.maxNewTokens, (piece, id) =>
-      sink.onToken(piece, id),
-    );
-
-    // Checked after every token; a stop flips it (transformers.js #1182: no AbortSignal).
-    const interrupt = new lib.InterruptableStoppingCriteria();
-    job.onStop(() => interrupt.interrupt());
+    const budget = fitted.maxNewTokens;
+    const stream = new TokenStream(tokenizer, settings.stopSequences ?? [], budget, (piece, id) => sink.onToken(piece, id));
+    const eosIds = new Set(([] as unknown[]).concat(model.generation_config?.eos_token_id ?? []).map(Number));
     // The streamer sees each token (and feeds the stop-sequence matcher) before the criteria run,
     // so the generation ends on the very token that completes a stop sequence.
     class StopSequenceCriteria extends lib.StoppingCriteria {
@@ -174,7 +223,10 @@ export class ModelHost {
         return input_ids.map(() => stream.matched);
       }
     }
-    const criteria = settings.stopSequences?.length ? [interrupt, new StopSequenceCriteria()] : [interrupt];
+    const stopSequences = settings.stopSequences?.length ? [new StopSequenceCriteria()] : [];
+    /** Whether the reply is complete (as opposed to cut short by a pre-emption). */
+    const complete = () =>
+      job.stopped || stream.matched || stream.generated.length >= budget || eosIds.has(stream.generated.at(-1) ?? -1);
 
     // A conversation's cache is checked out for this generation alone, and checked in (or
     // dropped) before the next job starts. Completions (no conversationId) never see any cache.
@@ -198,29 +250,45 @@ export class ModelHost {
       }
 
       const greedy = settings.temperature === 0;
-      let output: unknown;
-      try {
-        output = await model.generate({
-          // The FULL prompt: with a cache, transformers.js skips the first get_seq_length() tokens
-          // itself (decoder_prepare_inputs_for_generation) and derives positions from the full
-          // attention mask, so positions continue where the cache ends.
-          input_ids: new lib.Tensor('int64', BigInt64Array.from(promptIds, (id) => BigInt(id)), [1, promptIds.length]),
-          attention_mask: new lib.Tensor('int64', new BigInt64Array(promptIds.length).fill(1n), [1, promptIds.length]),
-          ...(cache ? { past_key_values: cache } : {}),
-          // Returns the cache instead of disposing it (a passed-in cache is updated in place).
-          ...(lease ? { return_dict_in_generate: true } : {}),
-          max_new_tokens: fitted.maxNewTokens,
-          do_sample: !greedy,
-          ...(greedy ? {} : { temperature: settings.temperature }),
-          streamer: stream,
-          stopping_criteria: criteria,
-        } as never);
-      } catch (error) {
-        // Device lost, out of memory, or another failure: the page decides whether a rebuilt
-        // engine (or WebAssembly) can help.
-        throw classifyRunError(error);
+      let ids = promptIds;
+      let output: { sequences?: Tensor; past_key_values?: KvCache };
+      for (;;) {
+        // Checked after every token; a stop (or a pre-emption) flips it (transformers.js #1182: no AbortSignal).
+        const interrupt = new lib.InterruptableStoppingCriteria();
+        job.onStop(() => interrupt.interrupt());
+        stream.beginSlice();
+        try {
+          output = (await model.generate({
+            // The FULL prompt: with a cache, transformers.js skips the first get_seq_length()
+            // tokens itself (decoder_prepare_inputs_for_generation) and derives positions from
+            // the full attention mask, so positions continue where the cache ends.
+            input_ids: new lib.Tensor('int64', BigInt64Array.from(ids, (id) => BigInt(id)), [1, ids.length]),
+            attention_mask: new lib.Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]),
+            ...(cache ? { past_key_values: cache } : {}),
+            // Returns the cache instead of disposing it (a passed-in cache is updated in place).
+            return_dict_in_generate: true,
+            max_new_tokens: budget - stream.generated.length,
+            do_sample: !greedy,
+            ...(greedy ? {} : { temperature: settings.temperature }),
+            streamer: stream,
+            stopping_criteria: [interrupt, ...stopSequences],
+          } as never)) as typeof output;
+        } catch (error) {
+          // Device lost, out of memory, or another failure: the page decides whether a rebuilt
+          // engine (or WebAssembly) can help.
+          throw classifyRunError(error);
+        }
+        if (output.past_key_values && output.past_key_values !== cache && cache) await disposeQuietly(cache);
+        cache = output.past_key_values;
+        if (!job.preempted || complete()) break;
+        // Pre-empted: the cache covers every token but the last generated one, so the next slice
+        // feeds just that token.
+        ids = output.sequences ? idsOf(output.sequences) : [...promptIds, ...stream.generated];
+        await job.yieldTurn();
       }
       if (lease) keep = this.keepable(output, cache);
+      else if (cache) await disposeQuietly(cache);
+      cache = undefined;
     } catch (error) {
       // A cache that went into a failed generation was updated in place up to the failure: its
       // contents no longer match any token list we know.
@@ -230,7 +298,6 @@ export class ModelHost {
       if (lease) await this.conversations.checkIn(lease, keep);
     }
 
-    const eosIds = new Set(([] as unknown[]).concat(model.generation_config?.eos_token_id ?? []).map(Number));
     return {
       ...stream.finish(job.stopped, eosIds),
       promptTokens: promptIds.length,
@@ -247,15 +314,13 @@ export class ModelHost {
    * generate() samples that token after the final forward pass and never feeds it. This holds for
    * stopped generations too (the stopping criteria run after sampling), so their cache is kept.
    */
-  private keepable(output: unknown, passed: KvCache | undefined): CachedConversation<KvCache> | null {
-    const { sequences, past_key_values: cache } = (output ?? {}) as { sequences?: Tensor; past_key_values?: KvCache };
+  private keepable(output: { sequences?: Tensor }, cache: KvCache | undefined): CachedConversation<KvCache> | null {
+    const { sequences } = output;
     if (!cache) return null;
     const drop = () => {
       void disposeQuietly(cache);
-      // `passed` was updated in place, so it is the same object; nothing else to free.
       return null;
     };
-    if (passed && cache !== passed) void disposeQuietly(passed);
     if (sequences?.dims[0] !== 1) return drop();
     let length: number;
     try {

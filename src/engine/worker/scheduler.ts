@@ -5,9 +5,15 @@
  * model would interleave token by token and slow each other down), so the worker runs exactly one
  * generation at a time and everything else waits here. The rules, all in this file:
  *
- * - **Priority.** `interactive` jobs (chats) go before every waiting `background` job
- *   (completions, ghost text); within a priority, first come first served. A running job is never
- *   pre-empted by priority.
+ * - **Rank.** A job's rank orders the queue: requests of a visible page before those of a hidden
+ *   one (several tabs share the worker with `share="origin"`), and within each, `interactive`
+ *   jobs (chats) before `background` ones (completions, ghost text); first come first served
+ *   within a rank. A page's visibility can change while its jobs wait: `reorder()` re-ranks.
+ * - **No pre-emption by priority, pre-emption by visibility.** A running job is never interrupted
+ *   for a higher priority of the same page's visibility. But a hidden page's running job gives
+ *   its turn to a visible page's waiting job at its next token (`RunningJob.preempted`): it goes
+ *   back to the front of its rank and continues, from where it stopped, once its turn comes again.
+ *   So a hidden tab's long reply never starves a visible tab.
  * - **Owners.** A job may name an owner (an element). A new job of the same owner supersedes the
  *   owner's previous one: dropped if it waits, stopped at its next token if it runs.
  * - **Cancellation.** `stop(id)` drops a waiting job (it resolves with the caller's "not run"
@@ -26,13 +32,21 @@
 /** Queue priority of a generation. */
 export type JobPriority = 'interactive' | 'background';
 
+/** The page a job comes from, as far as scheduling cares (one per connection to the worker). */
+export interface JobSource {
+  /** Whether the page is visible now (`document.visibilityState`). */
+  readonly visible: boolean;
+}
+
 /** What the scheduler needs to know about a job. */
 export interface JobRequest {
-  /** The request id (the page's, unique per worker). */
+  /** The request id (unique per worker). */
   readonly id: number;
   readonly priority: JobPriority;
   /** Jobs of the same owner supersede each other (see the module comment). */
   readonly owner?: string | undefined;
+  /** The page it comes from; without one, the job counts as a visible page's. */
+  readonly source?: JobSource | undefined;
   /** The job's place changed: how many jobs run or wait before it (0: it runs now). */
   onQueue(ahead: number): void;
 }
@@ -41,8 +55,15 @@ export interface JobRequest {
 export interface RunningJob {
   /** Set once the job was stopped (by `stop()` or by a newer job of its owner). */
   readonly stopped: boolean;
-  /** Registers what to do when the job is stopped while it runs (called at once if it already was). */
+  /** Set when a visible page's job waits for this hidden page's job: stop at the next token and `yieldTurn()`. */
+  readonly preempted: boolean;
+  /**
+   * Registers what to do when the job is stopped or pre-empted while it runs (called at once if
+   * it already was). Each hook is called once; register again after `yieldTurn()`.
+   */
   onStop(interrupt: () => void): void;
+  /** Gives the turn to the jobs that pre-empted this one; resolves when it is this job's turn again. */
+  yieldTurn(): Promise<void>;
 }
 
 /**
@@ -55,6 +76,7 @@ export const YIELD_EVERY_MS = 12;
 interface Entry extends RunningJob {
   readonly request: JobRequest;
   stopped: boolean;
+  preempted: boolean;
   readonly interrupts: (() => void)[];
   /** The queue place last reported (`undefined`: none yet). */
   ahead: number | undefined;
@@ -62,7 +84,18 @@ interface Entry extends RunningJob {
   start(done: () => void): void;
   /** Resolves the submitter's promise without running the job. */
   skip(): void;
+  /** Set while a started job waits in the queue for its turn again (after `yieldTurn()`). */
+  resume: (() => void) | undefined;
 }
+
+/** Queue order: visible pages first, then interactive before background. */
+function rank(entry: Entry): number {
+  const hidden = entry.request.source?.visible === false ? 2 : 0;
+  return hidden + (entry.request.priority === 'background' ? 1 : 0);
+}
+
+/** Whether a job of this rank belongs to a hidden page (and gives way to visible ones). */
+const isHiddenRank = (value: number) => value >= 2;
 
 /**
  * Resolves in a new task, after messages already queued for this worker have been handled.
@@ -86,7 +119,7 @@ export class Scheduler {
   private lastYield = performance.now();
   private readonly nextTask = createNextTask();
 
-  /** How many jobs wait. */
+  /** How many jobs wait (pre-empted ones included). */
   get waiting(): number {
     return this.queue.length;
   }
@@ -105,12 +138,15 @@ export class Scheduler {
       const entry: Entry = {
         request,
         stopped: false,
+        preempted: false,
         interrupts: [],
         ahead: undefined,
+        resume: undefined,
         onStop(interrupt) {
-          if (entry.stopped) interrupt();
+          if (entry.stopped || entry.preempted) interrupt();
           else entry.interrupts.push(interrupt);
         },
+        yieldTurn: () => this.yieldTurn(entry),
         start: (done) => {
           new Promise<T>((ran) => ran(run(entry))).then(
             (value) => (done(), resolve(value)),
@@ -120,10 +156,9 @@ export class Scheduler {
         skip: () => resolve(notRun()),
       };
       if (request.owner !== undefined) this.supersede(request.owner);
-      const before = request.priority === 'background' ? -1 : this.queue.findIndex((e) => e.request.priority === 'background');
-      if (before < 0) this.queue.push(entry);
-      else this.queue.splice(before, 0, entry);
+      this.enqueue(entry);
       void this.drain();
+      this.preemptIfNeeded();
       this.reportQueue();
     });
   }
@@ -136,9 +171,26 @@ export class Scheduler {
     }
     const index = this.queue.findIndex((entry) => entry.request.id === id);
     if (index < 0) return;
-    const [entry] = this.queue.splice(index, 1);
+    const entry = this.queue[index];
+    if (entry.resume) {
+      // A pre-empted job is mid-run: it ends where it stopped, once it has its turn to say so.
+      this.halt(entry);
+      this.queue.splice(index, 1);
+      this.queue.unshift(entry);
+      void this.drain();
+      return;
+    }
+    this.queue.splice(index, 1);
     entry.stopped = true;
     entry.skip();
+    this.reportQueue();
+  }
+
+  /** A page's visibility changed: its waiting jobs move to their new rank, and may pre-empt. */
+  reorder(): void {
+    const entries = this.queue.splice(0);
+    for (const entry of entries) this.enqueue(entry);
+    this.preemptIfNeeded();
     this.reportQueue();
   }
 
@@ -150,6 +202,36 @@ export class Scheduler {
     if (performance.now() - this.lastYield < YIELD_EVERY_MS) return undefined;
     return this.nextTask().then(() => {
       this.lastYield = performance.now();
+    });
+  }
+
+  /** Inserts by rank, after the jobs of the same rank (a pre-empted job: before them). */
+  private enqueue(entry: Entry): void {
+    const own = rank(entry);
+    const index = this.queue.findIndex((other) => (entry.resume ? rank(other) >= own : rank(other) > own));
+    if (index < 0) this.queue.push(entry);
+    else this.queue.splice(index, 0, entry);
+  }
+
+  /** A hidden page's running job gives way when a visible page's job waits. */
+  private preemptIfNeeded(): void {
+    const running = this.running;
+    if (!running || running.preempted || running.stopped || !isHiddenRank(rank(running))) return;
+    if (!this.queue.some((entry) => !isHiddenRank(rank(entry)))) return;
+    running.preempted = true;
+    for (const interrupt of running.interrupts.splice(0)) interrupt();
+  }
+
+  private yieldTurn(entry: Entry): Promise<void> {
+    if (this.running !== entry) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      entry.resume = resolve;
+      // Cleared here, not when it resumes: a visible job arriving meanwhile pre-empts it again.
+      entry.preempted = false;
+      this.running = undefined;
+      this.enqueue(entry);
+      void this.drain();
+      this.reportQueue();
     });
   }
 
@@ -194,6 +276,13 @@ export class Scheduler {
     // any work is done (the page posts them back to back when a request is replaced at once).
     await this.nextTask();
     this.lastYield = performance.now();
+    const resume = entry.resume;
+    if (resume) {
+      // A pre-empted job continues its run (which ends with the `done` of its first start).
+      entry.resume = undefined;
+      resume();
+      return;
+    }
     // The queue moves on before the job's caller hears back, so `busy` and `waiting` are current
     // by the time it does.
     const done = () => {

@@ -48,6 +48,11 @@ export class TokenStream {
     return this.matcher?.matched ?? false;
   }
 
+  /** A new `generate()` call continues this stream (after a pre-emption): it hands over its prompt first again. */
+  beginSlice(): void {
+    this.sawPrompt = false;
+  }
+
   /**
    * generate() hands the streamer the prompt once, then every new token before the stopping
    * criteria run. (TextStreamer would buffer whole words; this forwards each token at once.)
