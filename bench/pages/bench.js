@@ -9,7 +9,7 @@
 import { engineContext } from '/dist/cdn/slm-elements.js';
 import { MarkdownStream, markdownStyles, renderMarkdown } from '/dist/cdn/slm-markdown.js';
 import { bareGenerate, bareLoad } from './bare-pipeline.js';
-import { markdownReply, splitTokens } from './markdown-sample.js';
+import { longSample, markdownReply, splitTokens } from './markdown-sample.js';
 
 const stage = document.getElementById('stage');
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -351,11 +351,12 @@ let render;
  * `plain` (the text into one text node: the floor any page pays), `stream` (MarkdownStream into
  * a styled container: the renderer alone), `element` (`<slm-chat>` fed by a scripted engine:
  * element, Lit update, directive and renderer), or `naive` (the whole markdown rendered again
- * at every token, as a renderer without incremental blocks does).
+ * at every token, as a renderer without incremental blocks does). `sample` is `reply` (a
+ * realistic mixed reply) or one long block: `paragraph`, `list`, `code` or `table`.
  */
-async function renderSetup(mode, minTokens) {
+async function renderSetup(mode, minTokens, sample = 'reply') {
   stage.replaceChildren();
-  const tokens = splitTokens(markdownReply(minTokens));
+  const tokens = splitTokens(sample === 'reply' ? markdownReply(minTokens) : longSample(sample, minTokens));
   render = { mode, tokens, next: 0, text: '' };
   if (mode === 'element') {
     const engine = new ScriptedEngine();

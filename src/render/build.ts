@@ -296,8 +296,9 @@ class InlineBuilder {
         this.text += '\n';
         return;
       case 'html_inline':
-        // Safety rule 1: an inline tag is shown as the characters it is.
-        this.text += token.content;
+        // Safety rule 1: an inline tag is shown as the characters it is (and, as in GFM, a URL
+        // inside it is not autolinked).
+        this.push(vtext(token.content));
         return;
       case 'hardbreak':
         this.push(velement('br', [], []));
