@@ -222,7 +222,8 @@ export function codeLanguage(info: string): string {
 }
 
 /**
- * A code block with a header (language, copy button) and its content in one text node.
+ * A code block with a header (language, copy button) and its content: one text node, or a few
+ * while it streams (see `CODE_CHUNK` in `markdown-stream.ts`).
  *
  * ```html
  * <div class="md-block md-code">
@@ -235,12 +236,12 @@ export function codeLanguage(info: string): string {
  * The button has no click handler: the host handles `[data-copy]` clicks by delegation, so a
  * reply with many code blocks adds no listeners and restored messages need no re-wiring.
  */
-export function buildCode(context: BuildContext, language: string, content: string): VElement {
+export function buildCode(context: BuildContext, language: string, content: string | readonly VNode[]): VElement {
   const header = velement('div', [['class', 'md-code-header']], [
     velement('span', [['class', 'md-code-language']], language ? [vtext(language)] : []),
     velement('button', [['type', 'button'], ['part', 'code-copy-button'], ['data-copy', '']], [vtext(context.copyLabel)]),
   ]);
-  const code = velement('code', language ? [['data-language', language]] : [], [vtext(content)]);
+  const code = velement('code', language ? [['data-language', language]] : [], typeof content === 'string' ? [vtext(content)] : content);
   // Long lines scroll horizontally; a scrollable region must be reachable by keyboard (axe
   // `scrollable-region-focusable`).
   const pre = velement('pre', [['part', 'code-block'], ['tabindex', '0']], [code]);

@@ -23,7 +23,7 @@
  */
 import { buildBlock, buildCode, buildInline, buildList, buildTable, closingIndex, codeLanguage, listLooseness, type BuildContext } from './build.js';
 import { parseBlocks, parseInline, type References, type Token } from './parser.js';
-import { patchChildren, type VNode } from './vdom.js';
+import { patchChildren, vtext, type VNode, type VText } from './vdom.js';
 
 /** Options for `MarkdownStream` and `renderMarkdown`. */
 export interface MarkdownStreamOptions {
@@ -42,6 +42,11 @@ const SETTLE_AT = 256;
 const MIN_SETTLED = 64;
 /** After a failed attempt to settle (something is still open), wait for this many more characters. */
 const SETTLE_RETRY = 128;
+/**
+ * A streaming code block keeps its finished lines in text nodes of about this many characters:
+ * growing one long text node costs the browser time in proportion to its length on every token.
+ */
+const CODE_CHUNK = 1024;
 
 /** A top-level block that is final. */
 interface CommittedBlock {
@@ -73,7 +78,13 @@ type Continuation =
       renderedLoose: boolean;
     })
   | (ContinuationBase & { kind: 'table'; rows: VNode[] })
-  | (ContinuationBase & { kind: 'code'; markup: string; text: string });
+  | (ContinuationBase & {
+      kind: 'code';
+      markup: string;
+      /** Finished content in text nodes of about `CODE_CHUNK` characters, and the finished rest. */
+      chunks: VText[];
+      tail: string;
+    });
 
 interface ContinuationBase {
   /** First source line of the block. */
@@ -383,7 +394,7 @@ export class MarkdownStream {
     }
     if (token.type === 'fence') {
       const code = continued?.kind === 'code' ? continued : null;
-      const text = (code?.text ?? '') + token.content;
+      const text = code ? [...code.chunks, vtext(code.tail + token.content)] : [vtext(token.content)];
       const vnode = buildCode(context, codeLanguage(token.info), text);
       if (!settle) return { vnode, next: null };
       // The complete lines of an unclosed fence are final content (a closed fence is final as a
@@ -400,9 +411,14 @@ export class MarkdownStream {
         prefixLines: 1,
         resume: block.start + 1,
         markup: token.markup,
-        text: '',
+        chunks: [],
+        tail: '',
       };
-      next.text += content.slice(0, content.lastIndexOf('\n') + 1);
+      next.tail += content.slice(0, content.lastIndexOf('\n') + 1);
+      if (next.tail.length >= CODE_CHUNK) {
+        next.chunks.push(vtext(next.tail));
+        next.tail = '';
+      }
       next.resume = sourceLine(token.map![0] + 1 + contentLines);
       return { vnode, next };
     }
