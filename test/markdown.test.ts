@@ -939,3 +939,82 @@ describe('MarkdownStream: long blocks stay incremental (issue 17)', () => {
     expect(el.innerHTML).to.equal((await render(stream.source)).innerHTML);
   });
 });
+
+describe('MarkdownStream: random documents', () => {
+  /** Lines of the kinds models write, and the edge cases between them. */
+  const LINES = [
+    'Plain words and more words',
+    'A *long* sentence with **bold**, `code`, a [link](https://example.com/a) and www.example.org.',
+    'an *open emphasis and [an open bracket',
+    'closing* it] and `tick',
+    '',
+    '',
+    '# Heading',
+    'Setext',
+    '===',
+    '---',
+    '- item',
+    '- [ ] task',
+    '  - nested item',
+    '1. first',
+    '2) other delimiter',
+    '   continued',
+    '> quote',
+    '> > deeper',
+    '| a | b |',
+    '|---|:-:|',
+    '| 1 | **2** |',
+    'row without pipes',
+    '```js',
+    '```',
+    '~~~',
+    '    indented code',
+    '[ref]: https://example.com/ref "Title"',
+    '[ref] and [other][ref]',
+    '<div>raw html</div>',
+    'text <span>inline</span> &amp; &copy; \\* escaped',
+    '***',
+    '-',
+    '1.',
+    '[ref2]:',
+    'https://example.com/r2',
+    '"title on next line"',
+    '[ref2] used',
+    '  ```',
+    '  code in item',
+    '   - deeper',
+    '- ',
+    '>',
+    '<!-- comment',
+    '-->',
+    `Long ${'sentence with *em* and `c` and [l](https://e.com/x) here. '.repeat(12)}`,
+    `Another long ${'open *star and words '.repeat(20)}`,
+    '* star item',
+    '\tindented with a tab',
+    'x | y',
+    '#Not a heading',
+    `const longCodeLine = ${'"abc" + '.repeat(60)}1;`,
+  ];
+
+  it('ends in the one-shot DOM for 300 random documents streamed in random chunks', async () => {
+    let seed = 2024;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pick = <T,>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+    const el = await container();
+    const failures: string[] = [];
+    for (let run = 0; run < 300; run++) {
+      const text = Array.from({ length: 3 + Math.floor(random() * 25) }, () => pick(LINES)).join('\n');
+      renderMarkdown(el, text);
+      const expected = el.innerHTML;
+      const stream = new MarkdownStream(el);
+      for (let i = 0; i < text.length; ) {
+        const size = 1 + Math.floor(random() * (run % 2 ? 3 : 20));
+        stream.append(text.slice(i, i + size));
+        i += size;
+      }
+      stream.finish();
+      if (el.innerHTML !== expected) failures.push(JSON.stringify(text));
+    }
+    expect(failures, failures.slice(0, 3).join('\n')).to.deep.equal([]);
+  });
+});

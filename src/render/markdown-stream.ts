@@ -22,7 +22,7 @@
  * something final are taken on complete lines only, and everything else is re-parsed.
  */
 import { buildBlock, buildCode, buildInline, buildList, buildTable, closingIndex, codeLanguage, listLooseness, type BuildContext } from './build.js';
-import { parseBlocks, parseInline, type References, type Token } from './parser.js';
+import { asciiTrim, parseBlocks, parseInline, type References, type Token } from './parser.js';
 import { patchChildren, vtext, type VNode, type VText } from './vdom.js';
 
 /** Options for `MarkdownStream` and `renderMarkdown`. */
@@ -142,6 +142,8 @@ export class MarkdownStream {
   /** References for the parse under way: the committed ones plus those of the open blocks. */
   private parseReferences: References = this.references;
   private readonly inlineCache = new InlineCache();
+  /** The open paragraph, when only its last line can grow (see `growingParagraph`). */
+  private paragraph: { tokens: Token[]; start: number; lines: number } | null = null;
 
   /**
    * @param container Element the rendered blocks are appended to; its current children are removed.
@@ -210,6 +212,7 @@ export class MarkdownStream {
     this.continuation = null;
     this.openNodes = [];
     this.references = Object.create(null) as References;
+    this.paragraph = null;
     this.inlineCache.clear();
     if (text !== undefined) {
       this.append(text);
@@ -237,7 +240,7 @@ export class MarkdownStream {
     // Definitions in the open blocks count for this parse only; committed ones for good.
     const references = Object.create(this.references) as References;
     this.parseReferences = references;
-    const tokens = parseBlocks(windowText, references);
+    const tokens = this.growParagraph(final, end) ?? parseBlocks(windowText, references);
     const blocks = topLevelBlocks(tokens, sourceLine);
     if (continuation) {
       if (!this.continues(continuation, tokens, blocks[0])) {
@@ -263,6 +266,11 @@ export class MarkdownStream {
       }
     }
 
+    // A definition in the open blocks may still change (`[a]: /x` can grow into `[a]: /xyz`):
+    // nothing rendered with it becomes final until it is final itself.
+    const openDefinition = !final && blocks.slice(firstOpen).some((block) => tokens[block.open]!.type === 'reference_definition');
+    if (openDefinition) firstOpen = 0;
+
     this.inlineCache.startRender(Object.keys(references).join('\n'));
     const context: BuildContext = { doc: this.doc, copyLabel: this.copyLabel, inline: (token, content) => this.inline(token, content, sourceLine) };
     const vnodes: Array<VNode | null> = [];
@@ -271,7 +279,7 @@ export class MarkdownStream {
       const block = blocks[k]!;
       const continued = k === 0 ? continuation : null;
       if (k === firstOpen || continued) {
-        const built = this.buildContinued(tokens, block, context, continued, sourceLine, k === firstOpen && !final);
+        const built = this.buildContinued(tokens, block, context, continued, sourceLine, k === firstOpen && !final && !openDefinition);
         vnodes.push(built.vnode);
         if (k === firstOpen) nextContinuation = built.next;
       } else {
@@ -306,8 +314,39 @@ export class MarkdownStream {
     else if (blocks.length > 0) this.openLine = blocks[blocks.length - 1]!.end;
     this.continuation = nextContinuation;
     this.inlineCache.sweep();
+    this.paragraph = final ? null : this.growingParagraph(tokens, blocks, end);
 
     if (newDefinitions) this.definitionsChanged(final);
+  }
+
+  /**
+   * The tokens of the last parse, kept when the open blocks are one top-level paragraph that
+   * ends in the incomplete last line, and both its first and that last line start with a letter.
+   * Then, while text is only appended to that line, nothing can change but the paragraph's text:
+   * such a line cannot become a heading, list item, fence, quote, rule, setext underline, table
+   * row or HTML, nor turn the paragraph into a reference definition (the constructs that a line
+   * can turn into all start with punctuation, indentation or a digit; a table or setext heading
+   * needs another line). A long paragraph then costs no block parse per token.
+   */
+  private growingParagraph(tokens: Token[], blocks: ParsedBlock[], end: number): MarkdownStream['paragraph'] {
+    const lines = this.lineStarts.length;
+    const block = blocks[0];
+    if (this.continuation || blocks.length !== 1 || tokens.length !== 3 || tokens[0]!.type !== 'paragraph_open') return null;
+    if (end !== this.src.length || block!.start !== this.openLine || block!.end !== lines) return null;
+    const startsWithLetter = (line: number) => /^ {0,3}\p{L}/u.test(this.src.slice(this.lineStarts[line], this.lineStarts[line]! + 4));
+    if (!startsWithLetter(block!.start) || !startsWithLetter(lines - 1)) return null;
+    return { tokens, start: block!.start, lines };
+  }
+
+  /** The open paragraph's tokens with its grown text, when `growingParagraph` allows; else null. */
+  private growParagraph(final: boolean, end: number): Token[] | null {
+    const paragraph = this.paragraph;
+    if (final || !paragraph || this.continuation || this.lineStarts.length !== paragraph.lines || end !== this.src.length) return null;
+    // What markdown-it's paragraph rule would take: the lines, trimmed (top level, no indent to strip).
+    paragraph.tokens[1]!.content = asciiTrim(this.src.slice(this.lineStarts[paragraph.start]));
+    // Line numbers relative to the window, which now starts at the paragraph.
+    for (const token of paragraph.tokens) token.map = [0, paragraph.lines - paragraph.start];
+    return paragraph.tokens;
   }
 
   /** Whether the window parse still continues `continuation` in its first block. */
@@ -345,7 +384,7 @@ export class MarkdownStream {
       if (!loose) loose = listLooseness(tokens, block.open, block.close) ?? this.probeLooseness(tokens, block, sourceLine);
       if (list && list.renderedLoose !== loose) this.renderItemsAgain(list, loose, context);
       const built = buildList(tokens, block.open, block.close, context, list ? { before: list.items, attrs: list.attrs, loose } : { loose });
-      if (!settle) return { vnode: built.vnode, next: null };
+      if (!settle) return { vnode: built.vnode, next: list };
       // An item is final once the next item starts on a complete line.
       let final = 0;
       while (final < built.items.length - 1 && sourceLine(built.items[final + 1]!.map[0]) < complete) final++;
@@ -376,7 +415,7 @@ export class MarkdownStream {
     if (token.type === 'table_open') {
       const table = continued?.kind === 'table' ? continued : null;
       const built = buildTable(tokens, block.open, block.close, context, { before: table?.rows ?? [] });
-      if (!settle) return { vnode: built.vnode, next: null };
+      if (!settle) return { vnode: built.vnode, next: table };
       // A table row is one line: final once that line is complete.
       const final = built.rows.filter((row) => sourceLine(row.map[0]) < complete);
       if (final.length === 0) return { vnode: built.vnode, next: table };
@@ -396,7 +435,7 @@ export class MarkdownStream {
       const code = continued?.kind === 'code' ? continued : null;
       const text = code ? [...code.chunks, vtext(code.tail + token.content)] : [vtext(token.content)];
       const vnode = buildCode(context, codeLanguage(token.info), text);
-      if (!settle) return { vnode, next: null };
+      if (!settle) return { vnode, next: code };
       // The complete lines of an unclosed fence are final content (a closed fence is final as a
       // whole once the next block starts, a line or two later).
       const content = token.content;
@@ -438,8 +477,8 @@ export class MarkdownStream {
     const first = tokens[block.open + 1]!;
     const marker = /^ {0,3}(?:[-+*]|\d{1,9}[.)])/.exec(this.lines(sourceLine(first.map![0]), sourceLine(first.map![0]) + 1));
     if (!marker) return false;
-    let text = this.lines(block.start, block.end);
-    if (!text.endsWith('\n')) text += '\n';
+    // Blank lines at the end are not (yet) between items: the probe item must not follow them.
+    const text = `${this.lines(block.start, block.end).replace(/(?:\n[ \t]*)+$/, '')}\n`;
     return probeListLooseness(text, marker[0], this.parseReferences);
   }
 

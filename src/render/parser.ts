@@ -99,6 +99,9 @@ export function parseInline(src: string, references: References): { tokens: Toke
   return { tokens, open };
 }
 
+/** markdown-it's trim of paragraph and heading text: spaces, tabs and line endings only. */
+export const asciiTrim: (text: string) => string = md.utils.asciiTrim;
+
 /** Decodes backslash escapes and character references (code block info strings). */
 export const unescapeAll: (text: string) => string = md.utils.unescapeAll;
 
