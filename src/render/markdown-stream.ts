@@ -229,18 +229,21 @@ export class MarkdownStream {
   private render(final: boolean): void {
     const partialStart = this.lineStarts[this.lineStarts.length - 1]!;
     // A partial line of bare punctuation waits until it means something (see isAmbiguousPartialLine).
-    const end = final || !isAmbiguousPartialLine(this.src.slice(partialStart)) ? this.src.length : partialStart;
+    // Its start tells, unless it is long punctuation only: no need to copy a long line to find out.
+    const head = this.src.slice(partialStart, partialStart + 64);
+    const ambiguous = isAmbiguousPartialLine(head) && (this.src.length - partialStart <= 64 || isAmbiguousPartialLine(this.src.slice(partialStart)));
+    const end = final || !ambiguous ? this.src.length : partialStart;
     const continuation = this.continuation;
     const from = continuation ? continuation.resume : this.openLine;
     const prefixLines = continuation?.prefixLines ?? 0;
-    const windowText = (continuation?.prefix ?? '') + this.src.slice(this.lineStarts[from] ?? this.src.length, end);
+    const windowText = () => (continuation?.prefix ?? '') + this.src.slice(this.lineStarts[from] ?? this.src.length, end);
     /** Source line of a line of the parsed window. */
     const sourceLine = (line: number): number => (line < prefixLines ? continuation!.start + line : from + line - prefixLines);
 
     // Definitions in the open blocks count for this parse only; committed ones for good.
     const references = Object.create(this.references) as References;
     this.parseReferences = references;
-    const tokens = this.growParagraph(final, end) ?? parseBlocks(windowText, references);
+    const tokens = this.growParagraph(final, end) ?? parseBlocks(windowText(), references);
     const blocks = topLevelBlocks(tokens, sourceLine);
     if (continuation) {
       if (!this.continues(continuation, tokens, blocks[0])) {
@@ -321,20 +324,24 @@ export class MarkdownStream {
 
   /**
    * The tokens of the last parse, kept when the open blocks are one top-level paragraph that
-   * ends in the incomplete last line, and both its first and that last line start with a letter.
-   * Then, while text is only appended to that line, nothing can change but the paragraph's text:
-   * such a line cannot become a heading, list item, fence, quote, rule, setext underline, table
-   * row or HTML, nor turn the paragraph into a reference definition (the constructs that a line
-   * can turn into all start with punctuation, indentation or a digit; a table or setext heading
-   * needs another line). A long paragraph then costs no block parse per token.
+   * ends in the incomplete last line, and text appended to that line can change nothing but the
+   * paragraph's text. Whether a line starts a block is decided by its first characters (a
+   * marker and what follows it), which no longer change once more text follows them; the
+   * constructs that depend on a whole line (a rule, a setext underline, a table delimiter row,
+   * an empty list item) cannot contain a letter; a table or setext heading needs another line.
+   * What remains is excluded: a line starting with `<` (an HTML block can depend on the whole
+   * line), a paragraph starting with `[` (it may still become a reference definition), tabs and
+   * indentation. A long paragraph then costs no block parse per token.
    */
   private growingParagraph(tokens: Token[], blocks: ParsedBlock[], end: number): MarkdownStream['paragraph'] {
     const lines = this.lineStarts.length;
     const block = blocks[0];
     if (this.continuation || blocks.length !== 1 || tokens.length !== 3 || tokens[0]!.type !== 'paragraph_open') return null;
     if (end !== this.src.length || block!.start !== this.openLine || block!.end !== lines) return null;
-    const startsWithLetter = (line: number) => /^ {0,3}\p{L}/u.test(this.src.slice(this.lineStarts[line], this.lineStarts[line]! + 4));
-    if (!startsWithLetter(block!.start) || !startsWithLetter(lines - 1)) return null;
+    const head = (line: number) => this.src.slice(this.lineStarts[line], this.lineStarts[line]! + 200);
+    if (!/^ {0,3}[^\s[]/.test(head(block!.start))) return null;
+    const last = head(lines - 1);
+    if (!/^ {0,3}[^\s<[]/.test(last) || last.slice(0, 16).includes('\t') || !/\p{L}/u.test(last)) return null;
     return { tokens, start: block!.start, lines };
   }
 
