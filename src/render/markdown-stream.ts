@@ -671,7 +671,7 @@ function isSpaceCode(code: number): boolean {
  * flash the wrong structure for a token or two, so it is held back until a word character or
  * the end of the line settles it.
  */
-export function isAmbiguousPartialLine(partial: string): boolean {
+function isAmbiguousPartialLine(partial: string): boolean {
   return /^[ \t]*(?:\d{1,9}[.)]?)?[-+*=_~`#>|:. \t]*$/.test(partial);
 }
 
