@@ -63,6 +63,12 @@ export function summaryRows(r) {
     add(4, 'Same, MarkdownStream alone', all(s.stream), 'ratio ≤ 1.5, < 1 ms', allOk(s.stream));
     if (s.plain) add(4, 'Same, floor: the text appended to one text node', all(s.plain), '(reference)');
     add(4, 'Same, naive full re-render per token', all(s.naive), '(reference)');
+    for (const [kind, x] of Object.entries(s.longBlocks ?? {})) {
+      const laidOut = x.stream ? `; laid out ×${x.stream.scriptRatio}, with style + layout ×${x.stream.syncRatio} (plain-text floor ×${x.plain.syncRatio})` : '';
+      const own = x.detached ?? x.stream;
+      add(4, `MarkdownStream, one long ${kind} (${x.stream.late.blockKB} KB): the renderer's own ms per token, ~100 → ~4,000`, `${own.early.scriptMs} → ${own.late.scriptMs} (×${own.scriptRatio})${laidOut}`, 'ratio ≤ 1.5', own.scriptRatio <= 1.5);
+    }
+    if (s.markdownChunkBrotliBytes) add(4, "Markdown renderer chunk (lazy, on a chat's first render)", kb(s.markdownChunkBrotliBytes), '(reported)');
   }
 
   const h = r.sharing;

@@ -341,8 +341,47 @@ async function benchRender(ctx) {
       };
       log(`render ${mode}: ${at.map((a) => a.syncMsPerToken).join(' → ')} ms/token (sync), ${at.map((a) => a.mainThreadMsPerToken).join(' → ')} ms/token (main thread)`);
     }
+    results.longBlocks = await benchLongBlocks(page, cdp, TOKENS, [windows[0], windows.at(-1)]);
   } finally {
     await context.close();
+  }
+  // The renderer's lazy chunk, as section 7 and scripts/bundle-budget.mjs count it.
+  results.markdownChunkBrotliBytes = firstUseBytes(await measureBundle(), /^slm-markdown\.js$/);
+  log(`render: markdown renderer chunk ${results.markdownChunkBrotliBytes} B brotli (loaded on a chat's first render)`);
+  return results;
+}
+
+/**
+ * Issue 17: one long block of each kind (a paragraph, a numbered list, a code block, a table)
+ * streamed into `MarkdownStream` alone, per-token cost early (tokens 25–175) and late
+ * (3,925–4,075), medians. Three targets:
+ * - `detached`: the stream renders into a container outside the document, so `scriptMs` is the
+ *   renderer's own work per token (re-parsing and patching), which the issue asks to keep flat;
+ * - `stream`: the same in a styled, laid-out container. `scriptMs` now also holds the browser's
+ *   synchronous bookkeeping for each text change, and `syncMs` adds style and layout; for one
+ *   very long paragraph (a single inline formatting context) both grow whatever renders it:
+ * - `plain`: the same text appended to one text node, the floor that shows how much.
+ */
+async function benchLongBlocks(page, cdp, tokens, [early, late]) {
+  const results = {};
+  for (const kind of ['paragraph', 'list', 'code', 'table']) {
+    const entry = {};
+    for (const mode of ['detached', 'stream', 'plain']) {
+      await page.evaluate(([m, n, k]) => bench.renderSetup(m, n, k), [mode, tokens, kind]);
+      const at = [];
+      for (const [from, to] of [early, late]) {
+        await page.evaluate((n) => bench.renderFastForward(n), from);
+        await cdp.send('HeapProfiler.collectGarbage');
+        await page.evaluate(() => bench.sleep(200));
+        const framed = await page.evaluate((n) => bench.renderFramed(n), to);
+        at.push({ tokens: `${from}–${to}`, blockKB: round(framed.chars / 1024, 1), scriptMs: round(framed.scriptMedianMs, 3), syncMs: round(framed.medianMs, 3) });
+      }
+      await page.evaluate(() => bench.renderTeardown());
+      entry[mode] = { early: at[0], late: at[1], scriptRatio: round(at[1].scriptMs / at[0].scriptMs, 2), syncRatio: round(at[1].syncMs / at[0].syncMs, 2) };
+    }
+    results[kind] = entry;
+    const { detached, stream, plain } = entry;
+    log(`render long ${kind} (${stream.late.blockKB} KB): renderer alone ${detached.early.scriptMs} → ${detached.late.scriptMs} ms/token (×${detached.scriptRatio}); laid out ${stream.early.scriptMs} → ${stream.late.scriptMs} (×${stream.scriptRatio}), with style+layout ${stream.early.syncMs} → ${stream.late.syncMs} (×${stream.syncRatio}); plain-text floor ${plain.early.syncMs} → ${plain.late.syncMs} (×${plain.syncRatio})`);
   }
   return results;
 }

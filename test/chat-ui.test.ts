@@ -157,7 +157,8 @@ describe('<slm-chat> controls (scripted engine)', () => {
   it('renders replies as markdown, or as plain text with markdown="off"', async () => {
     const { chat } = await fakeChat();
     await chat.send('Hi');
-    await chat.updateComplete;
+    // The renderer is a lazy chunk: on a busy machine it may arrive after the reply.
+    await until(() => q(chat, '[part~="assistant-message"] strong') !== null);
     expect(q(chat, '[part~="assistant-message"] strong')!.textContent).to.equal('there');
     chat.markdown = 'off';
     await chat.updateComplete;
@@ -193,7 +194,7 @@ describe('<slm-chat> controls (scripted engine)', () => {
     try {
       engine.replies = ['Run:\n\n```js\nconsole.log(1);\n```\n'];
       await chat.send('Code please');
-      await chat.updateComplete;
+      await until(() => q(chat, '[data-copy]') !== null);
       q<HTMLButtonElement>(chat, '[data-copy]')!.click();
       await until(() => copied.length === 1);
       expect(copied[0]).to.equal('console.log(1);');

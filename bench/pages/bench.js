@@ -9,7 +9,7 @@
 import { engineContext } from '/dist/cdn/slm-elements.js';
 import { MarkdownStream, markdownStyles, renderMarkdown } from '/dist/cdn/slm-markdown.js';
 import { bareGenerate, bareLoad } from './bare-pipeline.js';
-import { markdownReply, splitTokens } from './markdown-sample.js';
+import { longSample, markdownReply, splitTokens } from './markdown-sample.js';
 
 const stage = document.getElementById('stage');
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -353,11 +353,14 @@ let render;
  * `plain` (the text into one text node: the floor any page pays), `stream` (MarkdownStream into
  * a styled container: the renderer alone), `element` (`<slm-chat>` fed by a scripted engine:
  * element, Lit update, directive and renderer), or `naive` (the whole markdown rendered again
- * at every token, as a renderer without incremental blocks does).
+ * at every token, as a renderer without incremental blocks does), or `detached` (MarkdownStream
+ * into a container that is not in the document: the renderer's own work, without what the
+ * browser does for laid-out text). `sample` is `reply` (a
+ * realistic mixed reply) or one long block: `paragraph`, `list`, `code` or `table`.
  */
-async function renderSetup(mode, minTokens) {
+async function renderSetup(mode, minTokens, sample = 'reply') {
   stage.replaceChildren();
-  const tokens = splitTokens(markdownReply(minTokens));
+  const tokens = splitTokens(sample === 'reply' ? markdownReply(minTokens) : longSample(sample, minTokens));
   render = { mode, tokens, next: 0, text: '' };
   if (mode === 'element') {
     const engine = new ScriptedEngine();
@@ -383,12 +386,13 @@ async function renderSetup(mode, minTokens) {
     style.textContent = markdownStyles;
     const container = document.createElement('div');
     root.append(style, container);
-    stage.append(host);
+    if (mode !== 'detached') stage.append(host);
     // `plain`: the floor, the cheapest DOM update there is (one text node grows); what any page
     // pays per painted token for the text alone.
     const textNode = mode === 'plain' ? container.appendChild(document.createElement('pre')).appendChild(document.createTextNode('')) : null;
     if (textNode) textNode.parentNode.style.whiteSpace = 'pre-wrap';
-    Object.assign(render, { host, container, textNode, stream: mode === 'stream' ? new MarkdownStream(container) : null });
+    const stream = mode === 'stream' || mode === 'detached' ? new MarkdownStream(container) : null;
+    Object.assign(render, { host, container, textNode, stream });
   }
   return tokens.length;
 }
@@ -409,7 +413,7 @@ async function renderOne() {
     t1 = performance.now();
     void render.log.scrollHeight;
   } else {
-    if (render.mode === 'stream') render.stream.append(token);
+    if (render.stream) render.stream.append(token);
     else if (render.mode === 'plain') render.textNode.appendData(token);
     else renderMarkdown(render.container, render.text);
     t1 = performance.now();

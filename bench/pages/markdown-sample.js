@@ -69,6 +69,37 @@ export function markdownReply(minTokens) {
 }
 
 /**
+ * One long block of a kind, for the per-token cost of the renderer as that block grows (issue
+ * 17): `paragraph` (one line of prose dense with emphasis, code spans and links), `list`
+ * (numbered items like those), `code` (a fenced JavaScript block) or `table` (rows with inline
+ * markup). At least `minTokens` tokens, as `splitTokens` counts them.
+ * @param {'paragraph' | 'list' | 'code' | 'table'} kind
+ * @param {number} minTokens
+ */
+export function longSample(kind, minTokens) {
+  const rand = random(11);
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const words = (n) => Array.from({ length: n }, () => pick(WORDS)).join(' ');
+  const phrase = () => {
+    const r = rand();
+    if (r < 0.15) return `**${words(2)}**`;
+    if (r < 0.3) return `*${words(2)}*`;
+    if (r < 0.45) return `\`${pick(WORDS)}.${pick(WORDS)}()\``;
+    if (r < 0.55) return `[${words(2)}](https://example.com/${pick(WORDS)})`;
+    return words(3 + Math.floor(rand() * 5));
+  };
+  const head = { paragraph: '', list: '', code: '```js\n', table: '| name | what | count |\n| --- | :---: | ---: |\n' }[kind];
+  let text = head;
+  for (let i = 1; splitTokens(text).length < minTokens; i++) {
+    if (kind === 'paragraph') text += `${phrase()} ${phrase()}. `;
+    else if (kind === 'list') text += `${i}. ${phrase()} ${phrase()}.\n`;
+    else if (kind === 'code') text += `const ${pick(WORDS)}${i} = await ${pick(WORDS)}.${pick(WORDS)}(${i}); // ${words(3)}\n`;
+    else text += `| \`${pick(WORDS)}\` | ${phrase()} | **${Math.floor(rand() * 1000)}** |\n`;
+  }
+  return text;
+}
+
+/**
  * Splits text into model-like tokens: a word with its leading space, a run of digits, a run of
  * whitespace, or a single punctuation character (markdown syntax mostly arrives one or two
  * characters per token).

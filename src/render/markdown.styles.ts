@@ -56,6 +56,24 @@ export const markdownStyles = /* css */ `
     margin: 0.25em 0;
   }
 
+  /* GFM task list items: the disabled checkbox stands in for the bullet. */
+  :where(.md-list > li.md-task) {
+    list-style: none;
+  }
+
+  :where(.md-task > input[type='checkbox']) {
+    margin: 0 0.35em 0 -1.35em;
+    vertical-align: -0.1em;
+  }
+
+  /* Raw HTML from the reply, shown as the text it is (never rendered as markup). */
+  :where(.md-html) {
+    white-space: pre-wrap;
+    font-family: var(--_mono, ui-monospace, monospace);
+    font-size: 0.9em;
+    color: var(--_muted, inherit);
+  }
+
   :where(.md-list > li)::marker {
     color: var(--_muted, currentColor);
   }

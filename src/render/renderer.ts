@@ -1,6 +1,7 @@
 /**
  * What `<slm-chat>` loads lazily (a separate chunk of the script-tag bundle): the markdown
- * renderer and its styles. Most of the page's first script is then the elements themselves.
+ * renderer, markdown-it under it, and the renderer's styles. Most of the page's first script is
+ * then the elements themselves.
  */
 export { MarkdownStream, codeTextForCopyButton } from './markdown-stream.js';
 export { markdownStyles } from './markdown.styles.js';
