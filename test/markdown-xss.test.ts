@@ -142,7 +142,7 @@ function inertProblems(el: Element, markdown: string): string[] {
   for (const link of el.querySelectorAll('[href]')) {
     const href = link.getAttribute('href')!;
     if (link.localName !== 'a') problems.push(`${where}: ${link.localName}[href]`);
-    let protocol = '';
+    let protocol: string;
     try {
       protocol = new URL(href).protocol;
     } catch {

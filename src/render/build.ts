@@ -37,13 +37,13 @@ export interface BuildContext {
 }
 
 /** `class="md-block …"`: every block carries `md-block` for the spacing rules in the styles. */
-const blockClass = (name: string): ReadonlyArray<readonly [string, string]> => [['class', `md-block ${name}`]];
+const blockClass = (name: string): readonly (readonly [string, string])[] => [['class', `md-block ${name}`]];
 
 /** Index of the token that closes the one opened at `open` (same level, nesting -1). */
 export function closingIndex(tokens: readonly Token[], open: number): number {
-  const level = tokens[open]!.level;
+  const level = tokens[open].level;
   for (let i = open + 1; i < tokens.length; i++) {
-    if (tokens[i]!.level === level && tokens[i]!.nesting === -1) return i;
+    if (tokens[i].level === level && tokens[i].nesting === -1) return i;
   }
   return tokens.length - 1;
 }
@@ -52,11 +52,11 @@ export function closingIndex(tokens: readonly Token[], open: number): number {
 export function buildBlocks(tokens: readonly Token[], start: number, end: number, context: BuildContext): VNode[] {
   const out: VNode[] = [];
   for (let i = start; i < end; ) {
-    const token = tokens[i]!;
+    const token = tokens[i];
     const close = token.nesting === 1 ? closingIndex(tokens, i) : i;
     if (token.type === 'paragraph_open' && token.hidden) {
       // A tight list item's paragraph: its text goes straight into the <li>.
-      out.push(...context.inline(tokens[i + 1]!, tokens[i + 1]!.content));
+      out.push(...context.inline(tokens[i + 1], tokens[i + 1].content));
     } else {
       const vnode = buildBlock(tokens, i, close, context);
       if (vnode) out.push(vnode);
@@ -68,12 +68,12 @@ export function buildBlocks(tokens: readonly Token[], start: number, end: number
 
 /** One block: `tokens[open]` up to its closing token `close` (or a single token). Null for definitions. */
 export function buildBlock(tokens: readonly Token[], open: number, close: number, context: BuildContext): VNode | null {
-  const token = tokens[open]!;
+  const token = tokens[open];
   switch (token.type) {
     case 'paragraph_open':
-      return velement('p', blockClass('md-paragraph'), context.inline(tokens[open + 1]!, tokens[open + 1]!.content));
+      return velement('p', blockClass('md-paragraph'), context.inline(tokens[open + 1], tokens[open + 1].content));
     case 'heading_open':
-      return velement(token.tag, blockClass('md-heading'), context.inline(tokens[open + 1]!, tokens[open + 1]!.content));
+      return velement(token.tag, blockClass('md-heading'), context.inline(tokens[open + 1], tokens[open + 1].content));
     case 'blockquote_open':
       return velement('blockquote', blockClass('md-blockquote'), buildBlocks(tokens, open + 1, close, context));
     case 'bullet_list_open':
@@ -107,16 +107,16 @@ export interface ListOptions {
   /** Items rendered before these tokens' items. */
   before?: readonly VNode[];
   /** The list element's attributes as the first item set them (`start`). */
-  attrs?: ReadonlyArray<readonly [string, string]>;
+  attrs?: readonly (readonly [string, string])[];
   /** Whether the whole list is loose (its items' paragraphs in `<p>`), overriding these tokens'. */
   loose?: boolean;
 }
 
 /** Whether a list's items wrap their paragraphs in `<p>`: `null` when these tokens cannot tell (no paragraph). */
 export function listLooseness(tokens: readonly Token[], open: number, close: number): boolean | null {
-  const level = tokens[open]!.level + 2;
+  const level = tokens[open].level + 2;
   for (let i = open + 1; i < close; i++) {
-    const token = tokens[i]!;
+    const token = tokens[i];
     if (token.type === 'paragraph_open' && token.level === level) return !token.hidden;
   }
   return null;
@@ -124,12 +124,12 @@ export function listLooseness(tokens: readonly Token[], open: number, close: num
 
 /** A bullet or ordered list, and its items. */
 export function buildList(tokens: readonly Token[], open: number, close: number, context: BuildContext, options: ListOptions = {}): { vnode: VElement; items: BuiltPart[] } {
-  const token = tokens[open]!;
+  const token = tokens[open];
   const itemLevel = token.level + 1;
   const items: BuiltPart[] = [];
   for (let i = open + 1; i < close; ) {
     const itemClose = closingIndex(tokens, i);
-    items.push({ vnode: buildListItem(tokens, i, itemClose, itemLevel, context, options.loose), map: tokens[i]!.map as [number, number] });
+    items.push({ vnode: buildListItem(tokens, i, itemClose, itemLevel, context, options.loose), map: tokens[i].map! });
     i = itemClose + 1;
   }
   let attrs = options.attrs;
@@ -143,12 +143,12 @@ export function buildList(tokens: readonly Token[], open: number, close: number,
 
 function buildListItem(tokens: readonly Token[], open: number, close: number, itemLevel: number, context: BuildContext, loose: boolean | undefined): VNode {
   const children: VNode[] = [];
-  let attrs: ReadonlyArray<readonly [string, string]> = [];
+  let attrs: readonly (readonly [string, string])[] = [];
   for (let i = open + 1; i < close; ) {
-    const token = tokens[i]!;
+    const token = tokens[i];
     const blockClose = token.nesting === 1 ? closingIndex(tokens, i) : i;
     if (token.type === 'paragraph_open' && token.level === itemLevel + 1) {
-      const inline = tokens[i + 1]!;
+      const inline = tokens[i + 1];
       let content = inline.content;
       if (i === open + 1) {
         // GFM task list item: a disabled checkbox (the reader cannot tick it; the model wrote it).
@@ -156,7 +156,7 @@ function buildListItem(tokens: readonly Token[], open: number, close: number, it
         if (task) {
           const checked = task[1] !== ' ';
           attrs = [['class', 'md-task']];
-          const box: Array<readonly [string, string]> = [['type', 'checkbox'], ['disabled', '']];
+          const box: (readonly [string, string])[] = [['type', 'checkbox'], ['disabled', '']];
           if (checked) box.push(['checked', '']);
           box.push(['aria-label', checked ? 'done' : 'to do']);
           children.push(velement('input', box, []), vtext(' '));
@@ -190,20 +190,20 @@ export function buildTable(tokens: readonly Token[], open: number, close: number
   const sections: VNode[] = [];
   const rows: BuiltPart[] = [];
   for (let i = open + 1; i < close; ) {
-    const section = tokens[i]!;
+    const section = tokens[i];
     const sectionClose = closingIndex(tokens, i);
     const built: VNode[] = [];
     for (let r = i + 1; r < sectionClose; ) {
       const rowClose = closingIndex(tokens, r);
       const cells: VNode[] = [];
       for (let c = r + 1; c < rowClose; c += 3) {
-        const cell = tokens[c]!;
+        const cell = tokens[c];
         const align = /text-align:(left|right|center)/.exec(attr(cell, 'style'))?.[1];
-        cells.push(velement(cell.tag, [], context.inline(tokens[c + 1]!, tokens[c + 1]!.content), align));
+        cells.push(velement(cell.tag, [], context.inline(tokens[c + 1], tokens[c + 1].content), align));
       }
       const row = velement('tr', [], cells);
       built.push(row);
-      if (section.type === 'tbody_open') rows.push({ vnode: row, map: tokens[r]!.map as [number, number] });
+      if (section.type === 'tbody_open') rows.push({ vnode: row, map: tokens[r].map! });
       r = rowClose + 1;
     }
     const children = section.type === 'tbody_open' && options.before ? [...options.before, ...built] : built;
@@ -259,7 +259,7 @@ export function buildInline(tokens: readonly Token[], boundary = true): VNode[] 
 /** One open inline element while building. */
 interface Frame {
   tag: string;
-  attrs: Array<readonly [string, string]>;
+  attrs: (readonly [string, string])[];
   children: VNode[];
   /** For links: the href if it passed the safety check, else null (the words stay, the link goes). */
   link?: { safe: boolean };
@@ -284,7 +284,7 @@ class InlineBuilder {
   }
 
   private get top(): Frame {
-    return this.frames[this.frames.length - 1]!;
+    return this.frames[this.frames.length - 1];
   }
 
   private token(token: Token): void {
@@ -314,7 +314,7 @@ class InlineBuilder {
         this.flush(false);
         const href = attr(token, 'href');
         const safe = isSafeHref(href);
-        const attrs: Array<readonly [string, string]> = [];
+        const attrs: (readonly [string, string])[] = [];
         if (safe) {
           attrs.push(['href', href]);
           const title = attr(token, 'title');
@@ -386,7 +386,7 @@ class InlineBuilder {
     const safe = isSafeHref(src) && isWebUrl(src);
     const label = vtext(IMAGE_MARKER + (alt || (safe ? src : '')));
     if (!safe) return velement('span', [['class', 'md-image']], [label]);
-    const attrs: Array<readonly [string, string]> = [['href', src]];
+    const attrs: (readonly [string, string])[] = [['href', src]];
     const title = attr(token, 'title');
     if (title) attrs.push(['title', title]);
     attrs.push(['rel', 'noopener noreferrer'], ['target', '_blank'], ['class', 'md-image']);

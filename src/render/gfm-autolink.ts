@@ -34,9 +34,9 @@ const MAX_LENGTH = 4096;
  * Splits `text` into plain strings and autolinks. `boundaryBefore` tells whether the position
  * just before `text` counts as a boundary (the start of the paragraph, or after emphasis).
  */
-export function splitAutolinks(text: string, boundaryBefore: boolean): Array<string | Autolink> {
+export function splitAutolinks(text: string, boundaryBefore: boolean): (string | Autolink)[] {
   if (!/www\.|:\/\/|@/i.test(text)) return [text];
-  const parts: Array<string | Autolink> = [];
+  const parts: (string | Autolink)[] = [];
   let done = 0;
   const push = (start: number, link: Autolink): void => {
     if (start > done) parts.push(text.slice(done, start));
@@ -44,11 +44,11 @@ export function splitAutolinks(text: string, boundaryBefore: boolean): Array<str
     done = start + link.text.length;
   };
   // Web links first, then e-mail addresses in the text between them.
-  const webLinks: Array<[number, Autolink]> = [];
+  const webLinks: [number, Autolink][] = [];
   LINK_START.lastIndex = 0;
   for (let match = LINK_START.exec(text); match; match = LINK_START.exec(text)) {
     const start = match.index;
-    const before = start === 0 ? (boundaryBefore ? ' ' : 'x') : text[start - 1]!;
+    const before = start === 0 ? (boundaryBefore ? ' ' : 'x') : text[start - 1];
     const link = LINK_BOUNDARY.test(before) ? matchWebLink(text, start, match[0]) : null;
     if (link) {
       webLinks.push([start, link]);
@@ -114,12 +114,12 @@ function trimTrailing(text: string, from: number, end: number): number {
 }
 
 /** E-mail autolinks in `text` between `from` and `to`. */
-function findEmails(text: string, from: number, to: number): Array<[number, Autolink]> {
-  const found: Array<[number, Autolink]> = [];
+function findEmails(text: string, from: number, to: number): [number, Autolink][] {
+  const found: [number, Autolink][] = [];
   let at = text.indexOf('@', from);
   while (at !== -1 && at < to) {
     let start = at;
-    while (start > from && EMAIL_LOCAL_CHAR.test(text[start - 1]!)) start--;
+    while (start > from && EMAIL_LOCAL_CHAR.test(text[start - 1])) start--;
     EMAIL_DOMAIN.lastIndex = at + 1;
     const domain = EMAIL_DOMAIN.exec(text);
     let end = domain ? Math.min(EMAIL_DOMAIN.lastIndex, to) : at + 1;

@@ -67,12 +67,12 @@ type Continuation =
   | (ContinuationBase & {
       kind: 'list';
       /** The list element's attributes (its start number comes from its first item). */
-      attrs: ReadonlyArray<readonly [string, string]>;
+      attrs: readonly (readonly [string, string])[];
       /** Bullet character or ordered delimiter: an item with another one starts a new list. */
       markup: string;
       /** Finished items, and their source lines (to render them again if looseness changes). */
       items: VNode[];
-      itemLines: Array<[number, number]>;
+      itemLines: [number, number][];
       /** Whether the finished items make the list loose, and how they are rendered now. */
       loose: boolean;
       renderedLoose: boolean;
@@ -181,6 +181,7 @@ export class MarkdownStream {
     this.pendingCarriageReturn = chunk.endsWith('\r');
     if (this.pendingCarriageReturn) chunk = chunk.slice(0, -1);
     // CommonMark: '\r\n' and '\r' end lines too, and U+0000 is replaced for safety.
+    // eslint-disable-next-line no-control-regex -- matching U+0000 is the point.
     chunk = chunk.replace(/\r\n?/g, '\n').replace(/\u0000/g, '\ufffd');
     const offset = this.src.length;
     this.src += chunk;
@@ -227,7 +228,7 @@ export class MarkdownStream {
 
   /** Parses the open end of the text again and brings the DOM up to date. */
   private render(final: boolean): void {
-    const partialStart = this.lineStarts[this.lineStarts.length - 1]!;
+    const partialStart = this.lineStarts[this.lineStarts.length - 1];
     // A partial line of bare punctuation waits until it means something (see isAmbiguousPartialLine).
     // Its start tells, unless it is long punctuation only: no need to copy a long line to find out.
     const head = this.src.slice(partialStart, partialStart + 64);
@@ -253,7 +254,7 @@ export class MarkdownStream {
         this.render(final);
         return;
       }
-      blocks[0]!.start = continuation.start;
+      blocks[0].start = continuation.start;
     }
 
     // A block is final once the next one starts on a complete line, except that a definition
@@ -261,8 +262,8 @@ export class MarkdownStream {
     const complete = this.completeLines;
     let firstOpen = final ? blocks.length : Math.max(0, blocks.length - 1);
     for (let k = 0; k < blocks.length - 1 && !final; k++) {
-      const next = blocks[k + 1]!;
-      const definitionRunsOn = tokens[blocks[k]!.open]!.type === 'reference_definition' && blocks[k]!.end === next.start;
+      const next = blocks[k + 1];
+      const definitionRunsOn = tokens[blocks[k].open].type === 'reference_definition' && blocks[k].end === next.start;
       if (next.start >= complete || definitionRunsOn) {
         firstOpen = k;
         break;
@@ -271,15 +272,15 @@ export class MarkdownStream {
 
     // A definition in the open blocks may still change (`[a]: /x` can grow into `[a]: /xyz`):
     // nothing rendered with it becomes final until it is final itself.
-    const openDefinition = !final && blocks.slice(firstOpen).some((block) => tokens[block.open]!.type === 'reference_definition');
+    const openDefinition = !final && blocks.slice(firstOpen).some((block) => tokens[block.open].type === 'reference_definition');
     if (openDefinition) firstOpen = 0;
 
     this.inlineCache.startRender(Object.keys(references).join('\n'));
     const context: BuildContext = { doc: this.doc, copyLabel: this.copyLabel, inline: (token, content) => this.inline(token, content, sourceLine) };
-    const vnodes: Array<VNode | null> = [];
+    const vnodes: (VNode | null)[] = [];
     let nextContinuation: Continuation | null = null;
     for (let k = 0; k < blocks.length; k++) {
-      const block = blocks[k]!;
+      const block = blocks[k];
       const continued = k === 0 ? continuation : null;
       if (k === firstOpen || continued) {
         const built = this.buildContinued(tokens, block, context, continued, sourceLine, k === firstOpen && !final && !openDefinition);
@@ -297,8 +298,8 @@ export class MarkdownStream {
     let committedVNodes = 0;
     let newDefinitions = false;
     for (let k = 0; k < firstOpen; k++) {
-      const block = blocks[k]!;
-      const token = tokens[block.open]!;
+      const block = blocks[k];
+      const token = tokens[block.open];
       if (token.type === 'reference_definition') {
         const label = (token.meta as { label: string }).label;
         if (!Object.prototype.hasOwnProperty.call(this.references, label) && references[label]) {
@@ -313,8 +314,8 @@ export class MarkdownStream {
       committedVNodes++;
     }
     this.openNodes = rendered.slice(committedVNodes);
-    if (firstOpen < blocks.length) this.openLine = blocks[firstOpen]!.start;
-    else if (blocks.length > 0) this.openLine = blocks[blocks.length - 1]!.end;
+    if (firstOpen < blocks.length) this.openLine = blocks[firstOpen].start;
+    else if (blocks.length > 0) this.openLine = blocks[blocks.length - 1].end;
     this.continuation = nextContinuation;
     this.inlineCache.sweep();
     this.paragraph = final ? null : this.growingParagraph(tokens, blocks, end);
@@ -336,13 +337,13 @@ export class MarkdownStream {
   private growingParagraph(tokens: Token[], blocks: ParsedBlock[], end: number): MarkdownStream['paragraph'] {
     const lines = this.lineStarts.length;
     const block = blocks[0];
-    if (this.continuation || blocks.length !== 1 || tokens.length !== 3 || tokens[0]!.type !== 'paragraph_open') return null;
-    if (end !== this.src.length || block!.start !== this.openLine || block!.end !== lines) return null;
-    const head = (line: number) => this.src.slice(this.lineStarts[line], this.lineStarts[line]! + 200);
-    if (!/^ {0,3}[^\s[]/.test(head(block!.start))) return null;
+    if (this.continuation || blocks.length !== 1 || tokens.length !== 3 || tokens[0].type !== 'paragraph_open') return null;
+    if (end !== this.src.length || block.start !== this.openLine || block.end !== lines) return null;
+    const head = (line: number) => this.src.slice(this.lineStarts[line], this.lineStarts[line] + 200);
+    if (!/^ {0,3}[^\s[]/.test(head(block.start))) return null;
     const last = head(lines - 1);
     if (!/^ {0,3}[^\s<[]/.test(last) || last.slice(0, 16).includes('\t') || !/\p{L}/u.test(last)) return null;
-    return { tokens, start: block!.start, lines };
+    return { tokens, start: block.start, lines };
   }
 
   /** The open paragraph's tokens with its grown text, when `growingParagraph` allows; else null. */
@@ -350,7 +351,7 @@ export class MarkdownStream {
     const paragraph = this.paragraph;
     if (final || !paragraph || this.continuation || this.lineStarts.length !== paragraph.lines || end !== this.src.length) return null;
     // What markdown-it's paragraph rule would take: the lines, trimmed (top level, no indent to strip).
-    paragraph.tokens[1]!.content = asciiTrim(this.src.slice(this.lineStarts[paragraph.start]));
+    paragraph.tokens[1].content = asciiTrim(this.src.slice(this.lineStarts[paragraph.start]));
     // Line numbers relative to the window, which now starts at the paragraph.
     for (const token of paragraph.tokens) token.map = [0, paragraph.lines - paragraph.start];
     return paragraph.tokens;
@@ -358,7 +359,7 @@ export class MarkdownStream {
 
   /** Whether the window parse still continues `continuation` in its first block. */
   private continues(continuation: Continuation, tokens: Token[], first: ParsedBlock | undefined): boolean {
-    const token = first ? tokens[first.open]! : null;
+    const token = first ? tokens[first.open] : null;
     if (!token || token.map?.[0] !== 0) return false;
     switch (continuation.kind) {
       case 'list':
@@ -383,7 +384,7 @@ export class MarkdownStream {
     sourceLine: (line: number) => number,
     settle: boolean,
   ): { vnode: VNode | null; next: Continuation | null } {
-    const token = tokens[block.open]!;
+    const token = tokens[block.open];
     const complete = this.completeLines;
     if (token.type === 'bullet_list_open' || token.type === 'ordered_list_open') {
       const list = continued?.kind === 'list' ? continued : null;
@@ -394,7 +395,7 @@ export class MarkdownStream {
       if (!settle) return { vnode: built.vnode, next: list };
       // An item is final once the next item starts on a complete line.
       let final = 0;
-      while (final < built.items.length - 1 && sourceLine(built.items[final + 1]!.map[0]) < complete) final++;
+      while (final < built.items.length - 1 && sourceLine(built.items[final + 1].map[0]) < complete) final++;
       if (final === 0 && !list) return { vnode: built.vnode, next: null };
       const next = list ?? {
         kind: 'list' as const,
@@ -410,13 +411,13 @@ export class MarkdownStream {
         renderedLoose: loose,
       };
       for (let i = 0; i < final; i++) {
-        const lines: [number, number] = [sourceLine(built.items[i]!.map[0]), sourceLine(built.items[i + 1]!.map[0])];
-        next.items.push(built.items[i]!.vnode);
+        const lines: [number, number] = [sourceLine(built.items[i].map[0]), sourceLine(built.items[i + 1].map[0])];
+        next.items.push(built.items[i].vnode);
         next.itemLines.push(lines);
         next.loose ||= this.itemMakesLoose(lines);
       }
       next.renderedLoose = loose;
-      if (final > 0) next.resume = sourceLine(built.items[final]!.map[0]);
+      if (final > 0) next.resume = sourceLine(built.items[final].map[0]);
       return { vnode: built.vnode, next };
     }
     if (token.type === 'table_open') {
@@ -435,7 +436,7 @@ export class MarkdownStream {
         rows: [],
       };
       for (const row of final) next.rows.push(row.vnode);
-      next.resume = sourceLine(final[final.length - 1]!.map[1]);
+      next.resume = sourceLine(final[final.length - 1].map[1]);
       return { vnode: built.vnode, next };
     }
     if (token.type === 'fence') {
@@ -481,7 +482,7 @@ export class MarkdownStream {
    * one more item that does. Rare (items of code blocks or tables only) and short.
    */
   private probeLooseness(tokens: Token[], block: ParsedBlock, sourceLine: (line: number) => number): boolean {
-    const first = tokens[block.open + 1]!;
+    const first = tokens[block.open + 1];
     const marker = /^ {0,3}(?:[-+*]|\d{1,9}[.)])/.exec(this.lines(sourceLine(first.map![0]), sourceLine(first.map![0]) + 1));
     if (!marker) return false;
     // Blank lines at the end are not (yet) between items: the probe item must not follow them.
@@ -501,7 +502,7 @@ export class MarkdownStream {
     list.items = list.itemLines.map(([start, end]) => {
       const tokens = parseBlocks(this.lines(start, end), this.parseReferences);
       const close = closingIndex(tokens, 0);
-      return buildList(tokens, 0, close, { ...context, inline: (_token, content) => buildInline(parseInline(content, this.parseReferences).tokens) }, { loose }).items[0]!.vnode;
+      return buildList(tokens, 0, close, { ...context, inline: (_token, content) => buildInline(parseInline(content, this.parseReferences).tokens) }, { loose }).items[0].vnode;
     });
     list.renderedLoose = loose;
   }
@@ -514,7 +515,7 @@ export class MarkdownStream {
 
   /** The last node of the committed blocks, after which the open blocks are rendered. */
   private lastCommittedNode(): Node | null {
-    return this.committed.length > 0 ? this.committed[this.committed.length - 1]!.node : null;
+    return this.committed.length > 0 ? this.committed[this.committed.length - 1].node : null;
   }
 
   /**
@@ -564,8 +565,8 @@ function probeListLooseness(text: string, marker: string, references: References
 function topLevelBlocks(tokens: Token[], sourceLine: (line: number) => number): ParsedBlock[] {
   const blocks: ParsedBlock[] = [];
   for (let i = 0; i < tokens.length; ) {
-    const close = tokens[i]!.nesting === 1 ? closingIndex(tokens, i) : i;
-    const map = tokens[i]!.map ?? [0, 0];
+    const close = tokens[i].nesting === 1 ? closingIndex(tokens, i) : i;
+    const map = tokens[i].map ?? [0, 0];
     blocks.push({ open: i, close, start: sourceLine(map[0]), end: sourceLine(map[1]) });
     i = close + 1;
   }

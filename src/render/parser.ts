@@ -18,7 +18,7 @@
  * - GFM task lists and extended autolinks (`www.`, bare URLs, e-mail) are handled in `build.ts`
  *   and `gfm-autolink.ts`, on the tokens markdown-it produces.
  */
-import MarkdownIt, { type Env, type StateInline, type Token } from 'markdown-it';
+import MarkdownIt, { type StateInline, type Token } from 'markdown-it';
 
 /** markdown-it's nesting limit; deeper containers stop being parsed (hostile input, not prose). */
 const MAX_NESTING = 32;
@@ -82,7 +82,7 @@ export type References = Record<string, { href: string; title: string }>;
 /** Block tokens of `src` (inline tokens keep their `content`; their children are not parsed). */
 export function parseBlocks(src: string, references: References): Token[] {
   const tokens: Token[] = [];
-  md.block.parse(src, md, { references } as Env, tokens);
+  md.block.parse(src, md, { references }, tokens);
   return tokens;
 }
 
@@ -90,7 +90,7 @@ export function parseBlocks(src: string, references: References): Token[] {
 export function parseInline(src: string, references: References): { tokens: Token[]; open: boolean } {
   const tokens: Token[] = [];
   leftOpen = false;
-  const state = new md.inline.State(src, md, { references } as Env, tokens);
+  const state = new md.inline.State(src, md, { references }, tokens);
   md.inline.tokenize(state);
   for (const rule of md.inline.ruler2.getRules('')) rule(state);
   // An emphasis or strikethrough opener without a closer could still be closed by later text.

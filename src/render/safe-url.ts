@@ -18,6 +18,7 @@ const ALLOWED_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
  * parser will make of them. (The parser percent-encodes these in link destinations, so a
  * destination that still contains one did not come from it.)
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this catches.
 const SUSPICIOUS_CHARACTERS = /[\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/;
 
 /** The parsed URL when `url` is safe to link to (see `safeHref`), else null. */

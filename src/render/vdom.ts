@@ -26,7 +26,7 @@ export interface VElement {
   readonly kind: 'element';
   readonly tag: string;
   /** Attributes as name/value pairs, in order. */
-  readonly attrs: ReadonlyArray<readonly [string, string]>;
+  readonly attrs: readonly (readonly [string, string])[];
   /** `text-align` of a table cell: set through the CSSOM so that a strict CSP allows it. */
   readonly align?: string;
   readonly children: readonly VNode[];
@@ -41,7 +41,7 @@ export function vtext(text: string): VText {
 }
 
 /** An element `VNode`. */
-export function velement(tag: string, attrs: ReadonlyArray<readonly [string, string]>, children: readonly VNode[], align?: string): VElement {
+export function velement(tag: string, attrs: readonly (readonly [string, string])[], children: readonly VNode[], align?: string): VElement {
   return align ? { kind: 'element', tag, attrs, children, align } : { kind: 'element', tag, attrs, children };
 }
 
@@ -51,7 +51,7 @@ export function create(doc: Document, vnode: VNode): Node {
   if (vnode.kind === 'text') return (vnode.node = doc.createTextNode(vnode.text));
   const element = doc.createElement(vnode.tag);
   for (const [name, value] of vnode.attrs) element.setAttribute(name, value);
-  if (vnode.align) (element as HTMLElement).style.textAlign = vnode.align;
+  if (vnode.align) (element).style.textAlign = vnode.align;
   for (const child of vnode.children) element.appendChild(create(doc, child));
   return (vnode.node = element);
 }
@@ -59,7 +59,7 @@ export function create(doc: Document, vnode: VNode): Node {
 function sameShape(a: VElement, b: VElement): boolean {
   if (a.tag !== b.tag || a.align !== b.align || a.attrs.length !== b.attrs.length) return false;
   for (let i = 0; i < a.attrs.length; i++) {
-    if (a.attrs[i]![0] !== b.attrs[i]![0] || a.attrs[i]![1] !== b.attrs[i]![1]) return false;
+    if (a.attrs[i][0] !== b.attrs[i][0] || a.attrs[i][1] !== b.attrs[i][1]) return false;
   }
   return true;
 }
@@ -78,14 +78,14 @@ export function patchChildren(doc: Document, parent: Node, before: Node | null, 
   // The usual case: a long run of unchanged children (finished items, settled sentences) and
   // a changed end. Skip the run without touching the DOM.
   let i = 0;
-  while (i < next.length && i < previous.length && next[i] === previous[i] && next[i]!.node) i++;
-  let placed: Node | null = i > 0 ? next[i - 1]!.node! : before;
+  while (i < next.length && i < previous.length && next[i] === previous[i] && next[i].node) i++;
+  let placed: Node | null = i > 0 ? next[i - 1].node! : before;
   if (i === next.length && i === previous.length) return;
   // Nodes that `next` reuses by identity must not be patched into something else.
   const stamp = ++patchStamp;
-  for (let j = i; j < next.length; j++) if (next[j]!.node) stamps.set(next[j]!, stamp);
+  for (let j = i; j < next.length; j++) if (next[j].node) stamps.set(next[j], stamp);
   for (; i < next.length; i++) {
-    const vnode = next[i]!;
+    const vnode = next[i];
     const old = previous[i];
     let node: Node;
     if (vnode.node) {
