@@ -4,7 +4,6 @@ import { DeferredView, LazyModule } from '../../controllers/deferred-view.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
 import { ModelSettingsMixin } from '../shared/model-settings.js';
-import { cursorStyles } from '../shared/cursor.styles.js';
 import { statusStyles } from '../shared/status.styles.js';
 import type { CompleteStrings } from './complete.strings.js';
 import { completeStyles } from './complete.styles.js';
@@ -72,7 +71,7 @@ const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-vie
  * @fires slm-warning - Without a provider only: something went wrong but the model works (see `<slm-provider>`).
  */
 export class SlmCompleteElement extends ModelSettingsMixin(LitElement) {
-  static override styles = [themeStyles, statusStyles, cursorStyles, completeStyles];
+  static override styles = [themeStyles, statusStyles, completeStyles];
 
   /** The text to continue (standalone), or the instruction to answer with `mode="chat"`. */
   @property() prompt = '';
