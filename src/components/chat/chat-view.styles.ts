@@ -171,6 +171,20 @@ export const chatViewStyles = css`
     gap: calc(var(--_space) * 0.5);
   }
 
+  .send-stop {
+    display: grid;
+  }
+
+  /* Both buttons keep their place in the cell; the one not in use is invisible (and not focusable). */
+  .send-stop > button {
+    grid-area: 1 / 1;
+  }
+
+  .send-stop > [hidden] {
+    display: inline-flex !important;
+    visibility: hidden;
+  }
+
   textarea {
     flex: 1;
     font: inherit;

@@ -551,12 +551,15 @@ export class ChatView implements ElementView, ReactiveController {
               @input=${this.onInput}
               @keydown=${this.onKeyDown}
             ></textarea>
-            <button part="send-button" class="primary" type="submit" ?hidden=${busy} aria-disabled=${empty ? 'true' : 'false'}>
-              ${icon('send')}<span>${s.send}</span>
-            </button>
-            <button part="stop-button" class="secondary" type="button" ?hidden=${!busy} @click=${() => this.stop()}>
-              ${icon('stop')}<span>${s.stop}</span>
-            </button>
+            <!-- Send and Stop share one place, as wide as the wider: swapping them moves nothing. -->
+            <div class="send-stop">
+              <button part="send-button" class="primary" type="submit" ?hidden=${busy} aria-disabled=${empty ? 'true' : 'false'}>
+                ${icon('send')}<span>${s.send}</span>
+              </button>
+              <button part="stop-button" class="secondary" type="button" ?hidden=${!busy} @click=${() => this.stop()}>
+                ${icon('stop')}<span>${s.stop}</span>
+              </button>
+            </div>
           </form>
           <slot name="footer"></slot>
         </div>

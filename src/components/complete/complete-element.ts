@@ -37,8 +37,9 @@ const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-vie
  * @csspart output - The box showing the prompt and its continuation.
  * @csspart prompt - The prompt text inside the output (not shown with `mode="chat"`).
  * @csspart completion - The generated continuation.
- * @csspart status - The status line (a polite live region).
- * @csspart progress - The model download progress bar.
+ * @csspart typing-indicator - Three dots after the prompt while nothing is generated yet.
+ * @csspart status - The status line (a polite live region): this element's state and failures, not those of requests it did not make.
+ * @csspart progress - The model download progress bar, beside the status line while this element waits for the model.
  * @csspart run-button - The button that starts a completion.
  * @csspart stop-button - The stop button, shown while generating.
  * @csspart copy-button - Copies the completion.
