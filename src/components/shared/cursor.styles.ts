@@ -3,12 +3,14 @@ import { css } from 'lit';
 /**
  * The cursor drawn after text that is still streaming (class `streaming`): a small dot that
  * pulses, at the end of plain text, or inside the last block of rendered markdown (after a block
- * it would sit on a line of its own). Before the first token there is no cursor: the views show a
+ * it would sit on a line of its own), the last item of a list included. Before the first token there is no cursor: the views show a
  * typing indicator (`controls.styles.ts`).
  */
 export const cursorStyles = css`
   .streaming:not(:empty):not(:has(> .md-block))::after,
-  .streaming > .md-block:last-child::after {
+  .streaming > .md-block:not(.md-list):last-child::after,
+  .streaming > .md-list:last-child > li:last-child:not(:has(> .md-block))::after,
+  .streaming > .md-list:last-child > li:last-child > .md-block:last-child::after {
     content: '';
     display: inline-block;
     width: 0.5em;
