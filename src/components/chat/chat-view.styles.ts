@@ -197,7 +197,6 @@ export const chatViewStyles = css`
     max-height: 10rem;
     resize: none;
     field-sizing: content;
-    transition: border-color 120ms ease;
   }
 
   textarea:hover {

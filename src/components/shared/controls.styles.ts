@@ -139,6 +139,8 @@ export const controlStyles = css`
     height: 0.4375rem;
     border-radius: 50%;
     background: currentColor;
+    /* In forced colours the background would become the canvas: keep the text colour. */
+    forced-color-adjust: none;
     opacity: 0.4;
     animation: slm-typing 1.2s ease-in-out infinite;
   }
@@ -161,6 +163,13 @@ export const controlStyles = css`
     30% {
       opacity: 0.9;
       transform: translateY(-0.1875rem);
+    }
+  }
+
+  /* Forced colours (Windows High Contrast) draw the tooltip on the canvas: outline it. */
+  @media (forced-colors: active) {
+    .tooltip {
+      border: 1px solid CanvasText;
     }
   }
 `;

@@ -19,6 +19,8 @@ export const cursorStyles = css`
     border-radius: 50%;
     vertical-align: 0.05em;
     background: currentColor;
+    /* In forced colours the background would become the canvas: keep the text colour. */
+    forced-color-adjust: none;
     opacity: 0.7;
     /* An opacity animation runs on the compositor; animating visibility kept the main thread
        painting 60 times a second while a reply was pending (bench: 2.7% vs 0.2% busy). */

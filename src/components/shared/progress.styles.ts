@@ -51,4 +51,15 @@ export const progressStyles = css`
     border-radius: inherit;
     transition: width 200ms ease;
   }
+
+  @media (forced-colors: active) {
+    .progress {
+      border: 1px solid CanvasText;
+    }
+
+    .progress-bar {
+      forced-color-adjust: none;
+      background: Highlight;
+    }
+  }
 `;
