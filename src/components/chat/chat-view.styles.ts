@@ -16,6 +16,8 @@ export const chatViewStyles = css`
   .message {
     max-width: min(85%, 42rem);
     padding: calc(var(--_space) * 0.625) calc(var(--_space) * 0.875);
+    /* Invisible, except in forced colours, where backgrounds are dropped and it outlines the bubble. */
+    border: 1px solid transparent;
     border-radius: var(--_radius);
     overflow-wrap: anywhere;
   }
