@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * Takes screenshots of the demo page in headless Chromium (light and dark), after a chat turn and
- * a completion on the bundled tiny model, so a change to what users see can be looked at.
+ * Takes screenshots of the demo page in headless Chromium (light and dark), so a change to what
+ * users see can be looked at: the page as it opens with the Hugging Face Hub unreachable (the
+ * offer of the bundled model, a message sent before taking it, the answer after), then a chat
+ * turn, a completion, ghost text and a reply mid-stream on the bundled tiny model.
  *
  *   node scripts/screenshot-demo.mjs [outDir]     (needs `npm run build` and `npm run model`)
  */
@@ -22,6 +24,23 @@ await new Promise((resolve) => setTimeout(resolve, 800));
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
   for (const colorScheme of ['light', 'dark']) {
+    // The page as it opens on the Hub model, with the Hub unreachable (as it is offline).
+    const offline = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
+    await offline.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
+    await offline.goto(`http://127.0.0.1:${port}/?device=wasm`);
+    await offline.waitForSelector('#offline:not([hidden])');
+    await offline.screenshot({ path: `${outDir}/demo-hub-unreachable-${colorScheme}.png` });
+    // A message sent anyway: the error once, where it was sent, and the offer still there.
+    await offline.evaluate(() => document.querySelector('slm-chat').send('Hello?'));
+    await offline.screenshot({ path: `${outDir}/demo-hub-unreachable-sent-${colorScheme}.png` });
+    // One click: the bundled model answers the waiting message.
+    await offline.click('#use-offline');
+    await offline.waitForFunction(() => document.querySelector('slm-chat').messages.at(-1)?.role === 'assistant');
+    await offline.waitForFunction(() => !document.querySelector('slm-chat').shadowRoot.querySelector('[part~="stop-button"]:not([hidden])'));
+    await offline.screenshot({ path: `${outDir}/demo-offline-model-${colorScheme}.png` });
+    await offline.evaluate(() => document.querySelector('slm-chat').clear());
+    await offline.close();
+
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme });
     await page.goto(`http://127.0.0.1:${port}/?model=slm-tiny&device=wasm`);
     await page.waitForFunction(() => customElements.get('slm-chat'));

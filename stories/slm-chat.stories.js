@@ -67,14 +67,58 @@ export const Streaming = {
   play: sendOnLoad('Plan my week, please.'),
 };
 
-/** The first message waits for the model: the download's progress bar (held at 42%). */
+/** A message sent, no text yet: the typing indicator (the model is slow to start). */
+export const Pending = {
+  render: (args, context) => withEngine(html`${chat(args)}`, context, { engine: new StoryEngine({ delay: 600_000 }) }),
+  play: sendOnLoad('Are you there?'),
+};
+
+/** The first message waits for the model: the download shows in the waiting reply (held at 40%). */
 export const Loading = {
   render: (args, context) =>
     withEngine(html`${chat(args)}`, context, { engine: new StoryEngine({ loadMs: 400, holdAt: 0.42, cached: false }) }),
   play: sendOnLoad('Hello?'),
 };
 
-/** The model does not exist: the error is shown, the message kept, and Retry offered. */
+/**
+ * Two elements on one model: the completion asked for it, so the completion shows the download;
+ * the chat, which nobody used, shows nothing of it.
+ */
+export const LoadingForAnotherElement = {
+  render: (args, context) =>
+    withEngine(
+      html`${chat({ ...args, '--slm-chat-height': '18rem' })}
+        <slm-complete style="margin-top: 1rem" prompt="Once upon a time"></slm-complete>`,
+      context,
+      { engine: new StoryEngine({ loadMs: 400, holdAt: 0.42, cached: false }) },
+    ),
+  play: async ({ canvasElement }) => {
+    canvasElement.querySelector('slm-complete').complete();
+  },
+};
+
+/** Offline on a first visit: the error once, in the transcript, with Retry (the network may come back). */
+export const Offline = {
+  render: (args, context) =>
+    withEngine(html`${chat(args)}`, context, {
+      engine: new StoryEngine({
+        loadMs: 100,
+        error: {
+          code: 'network-error',
+          message:
+            'Model "HuggingFaceTB/SmolLM2-360M-Instruct" could not be downloaded and is not in this browser\'s cache (Failed to fetch).',
+        },
+      }),
+    }),
+  play: async ({ canvasElement }) => {
+    await canvasElement.querySelector('slm-chat').send('Hello?');
+  },
+};
+
+/**
+ * The model does not exist: the error is shown once, the message kept, and no Retry (it would
+ * fail the same way until the page picks another model).
+ */
 export const MissingModel = {
   render: (args, context) =>
     withEngine(html`${chat(args)}`, context, {
@@ -86,6 +130,31 @@ export const MissingModel = {
     }),
   play: async ({ canvasElement }) => {
     await canvasElement.querySelector('slm-chat').send('Is anyone there?');
+  },
+};
+
+/** A configuration error (`device="gpu"` on the provider): shown where the user acted, without Retry. */
+export const ConfigurationError = {
+  render: (args, context) =>
+    withEngine(html`${chat(args)}`, context, {
+      engine: new StoryEngine({
+        loadMs: 0,
+        error: { code: 'invalid-option', message: 'device="gpu" is not supported: use one of "auto", "webgpu", "wasm".' },
+      }),
+      provider: { device: 'gpu' },
+    }),
+  play: async ({ canvasElement }) => {
+    await canvasElement.querySelector('slm-chat').send('Hello?');
+  },
+};
+
+/** Editing an earlier message: the banner above the field, the message outlined. */
+export const Editing = {
+  args: { messages: CONVERSATION },
+  play: async ({ canvasElement }) => {
+    const element = canvasElement.querySelector('slm-chat');
+    await element.updateComplete;
+    element.edit(2);
   },
 };
 

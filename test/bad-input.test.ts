@@ -44,19 +44,22 @@ describe('bad attribute values', () => {
       expect(errors.map((error) => error.code)).to.include('invalid-option');
       const message = errors.find((error) => error.code === 'invalid-option')!.message;
       expect(message).to.match(names);
-      // In the element, in words, and the user's text is still there (with a retry button).
+      // In the element, in words (announced by the status line, shown in the transcript), and the
+      // user's text is still there; no Retry while retrying would fail the same way.
       await until(
         () => chat.shadowRoot!.querySelector('[part="status"]')!.textContent!.includes(message),
         5_000,
         'the message in the status line',
       );
+      expect(chat.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain(message);
       expect(chat.messages).to.deep.equal([{ role: 'user', content: 'Please keep this' }]);
-      await until(() => Boolean(chat.shadowRoot!.querySelector('[part="retry-button"]')), 5_000, 'the retry button');
+      expect(chat.shadowRoot!.querySelector('[part="retry-button"]')).to.equal(null);
       expect(chat.shadowRoot!.querySelector('[part="stop-button"]')!.hasAttribute('hidden')).to.equal(true);
 
-      // Corrected, the same message is answered: nothing was lost and nothing hangs.
+      // Corrected, Retry appears and the same message is answered: nothing was lost and nothing hangs.
       (where === 'provider' ? provider : chat).removeAttribute(attribute);
       await chat.updateComplete;
+      await until(() => Boolean(chat.shadowRoot!.querySelector('[part="retry-button"]')), 5_000, 'the retry button');
       expect(await chat.regenerate()).to.be.a('string').and.not.equal('');
       expect(rejections).to.deep.equal([]);
     });

@@ -1,7 +1,9 @@
 import { expect, fixture, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../dist/define.js';
 import type { SlmChatElement } from '../dist/index.js';
 import { FakeEngine, provideEngine } from './fake-engine.js';
+import { FailingEngine, LoadingEngine } from './scripted-engines.js';
 import { failOnLitDevWarnings, until } from './helpers.js';
 
 /** A chat inside an element that provides a scripted engine. */
@@ -274,7 +276,10 @@ describe('<slm-chat> strings, direction and theming', () => {
       const { chat, wrapper } = await fakeChat();
       wrapper.classList.add('themed');
       await chat.send('Hi');
+      // Send wears the accent once there is something to send.
+      type(chat, 'Again');
       await chat.updateComplete;
+      await new Promise((resolve) => setTimeout(resolve, 250)); // the colour's transition
       const send = q(chat, '[part="send-button"]')!;
       const user = q(chat, '[part~="user-message"]')!;
       expect(getComputedStyle(send).backgroundColor).to.equal('rgb(1, 2, 3)');
@@ -286,17 +291,33 @@ describe('<slm-chat> strings, direction and theming', () => {
     }
   });
 
-  it('shows a labelled progress bar while the model loads, and passes axe checks then', async () => {
-    const { chat, engine } = await fakeChat();
-    Object.assign(engine, { status: 'loading', progress: { loaded: 5e6, total: 1e7, progress: 0.5 } });
-    engine.dispatchEvent(new CustomEvent('status-change'));
+  it('shows a labelled progress bar in the waiting reply while the model loads, and passes axe checks then', async () => {
+    const engine = new LoadingEngine();
+    const { chat } = await fakeChat({}, engine);
+    // Loading for someone else (a preload, another element): nothing of it in this chat.
+    engine.startLoading(0.25);
     await chat.updateComplete;
-    const bar = q(chat, '[part="progress"]')!;
+    expect(q(chat, '[part="progress"]')).to.equal(null);
+    expect(q(chat, '[part="status"]')!.textContent).to.equal('');
+
+    const reply = chat.send('Hi');
+    engine.startLoading(0.5);
+    await chat.updateComplete;
+    const bar = q(chat, '[part~="assistant-message"] [part="progress"]')!;
     expect(bar.getAttribute('role')).to.equal('progressbar');
     expect(bar.getAttribute('aria-valuenow')).to.equal('50');
     expect(bar.getAttribute('aria-valuetext')).to.equal('5.0 MB / 10.0 MB');
-    expect(q(chat, '[part="status"]')!.textContent).to.equal('Loading fake-model…');
+    expect(q(chat, '.waiting-load')!.textContent).to.contain('Loading fake-model…').and.contain('5.0 MB / 10.0 MB');
+    // Announced from the status line, drawn once (in the reply the user waits for).
+    const status = q(chat, '[part="status"]')!;
+    expect(status.textContent).to.equal('Loading fake-model…');
+    expect(status.getBoundingClientRect().width).to.be.at.most(1);
     await expect(chat).to.be.accessible();
+
+    engine.finishLoading();
+    await reply;
+    await chat.updateComplete;
+    expect(q(chat, '[part="progress"]')).to.equal(null);
   });
 
   it('projects header, empty-state and footer slots', async () => {
@@ -329,5 +350,181 @@ describe('<slm-chat> strings, direction and theming', () => {
     await chat.updateComplete;
     expect(q(chat, '[part="error"]')).to.exist;
     await expect(chat).to.be.accessible();
+  });
+
+  it('passes axe checks with a pending reply, an editing banner, a tooltip shown and a retry button', async () => {
+    const { chat, engine } = await fakeChat();
+    engine.delay = 60_000;
+    void chat.send('Hi');
+    await chat.updateComplete;
+    expect(q(chat, '[part="typing-indicator"]')).to.exist;
+    await expect(chat).to.be.accessible();
+    chat.stop();
+
+    const failing = new FailingEngine('network-error');
+    const { chat: failed } = await fakeChat({}, failing);
+    await failed.send('Hello?');
+    await failed.updateComplete;
+    expect(q(failed, '[part="retry-button"]')).to.exist;
+    q(failed, '[part="input"]')!.focus();
+    failed.edit(0);
+    await failed.updateComplete;
+    q(failed, '[part~="edit-button"]')!.focus();
+    await new Promise((resolve) => setTimeout(resolve, 250)); // Send's colours settle (a transition)
+    await expect(failed).to.be.accessible();
+  });
+});
+
+describe('<slm-chat> errors: once, where the user acted, with Retry only when it can help', () => {
+  failOnLitDevWarnings();
+
+  it('shows a failure once, in the transcript, and announces it from the status line without drawing it', async () => {
+    const { chat } = await fakeChat({}, new FailingEngine('network-error', 'Model "x" could not be downloaded (Failed to fetch).'));
+    await chat.send('Hello?');
+    await chat.updateComplete;
+    expect(chat.messages).to.deep.equal([{ role: 'user', content: 'Hello?' }]);
+    const card = q(chat, '[part="error"]')!;
+    expect(card.textContent).to.contain('could not be downloaded');
+    const status = q(chat, '[part="status"]')!;
+    expect(status.getAttribute('role')).to.equal('status');
+    expect(status.textContent).to.contain('could not be downloaded');
+    expect(status.getBoundingClientRect().width, 'the status line draws nothing').to.be.at.most(1);
+    const shown = [...chat.shadowRoot!.querySelectorAll('*')].filter(
+      (element) => element.children.length === 0 && element.textContent!.includes('could not be downloaded') && element.getBoundingClientRect().width > 1,
+    );
+    expect(shown, 'the message is drawn once').to.have.length(1);
+  });
+
+  for (const [code, retry] of [
+    ['network-error', true],
+    ['worker-failed', true],
+    ['invalid-option', false],
+    ['model-not-found', false],
+    ['webgpu-unavailable', false],
+    ['no-model', false],
+  ] as const) {
+    it(`${retry ? 'offers' : 'offers no'} Retry after ${code}`, async () => {
+      const { chat } = await fakeChat({}, new FailingEngine(code));
+      await chat.send('Hello?');
+      await chat.updateComplete;
+      expect(q(chat, '[part="error"]')).to.exist;
+      expect(Boolean(q(chat, '[part="retry-button"]'))).to.equal(retry);
+    });
+  }
+
+  it('offers Retry for a configuration failure once the configuration has changed, and the retry answers', async () => {
+    const engine = new FailingEngine('model-not-found', 'The model "no-such-model" was not found.');
+    const { chat } = await fakeChat({}, engine);
+    await chat.send('Still here?');
+    await chat.updateComplete;
+    expect(q(chat, '[part="retry-button"]')).to.equal(null);
+    engine.recover();
+    await chat.updateComplete;
+    const retry = q<HTMLButtonElement>(chat, '[part="retry-button"]')!;
+    expect(retry).to.exist;
+    const response = oneEvent(chat, 'slm-response');
+    retry.click();
+    expect((await response).detail.reason).to.equal('eos');
+    expect(chat.messages.map((message) => message.role)).to.deep.equal(['user', 'assistant']);
+  });
+
+  it('offers Retry after its own invalid setting once the setting is corrected', async () => {
+    const { chat } = await fakeChat({ 'max-new-tokens': 'lots' });
+    await chat.send('Hello');
+    await chat.updateComplete;
+    expect(q(chat, '[part="error"]')!.textContent).to.contain('max-new-tokens="lots"');
+    expect(q(chat, '[part="retry-button"]')).to.equal(null);
+    chat.removeAttribute('max-new-tokens');
+    await chat.updateComplete;
+    expect(q(chat, '[part="retry-button"]')).to.exist;
+  });
+});
+
+describe('<slm-chat> look: icon buttons, tooltips, typing indicator, Send', () => {
+  failOnLitDevWarnings();
+
+  it('draws the message actions and Clear as icon buttons named by their tooltip', async () => {
+    const { chat } = await fakeChat();
+    await chat.send('Hi');
+    await chat.updateComplete;
+    for (const [part, name] of [
+      ['edit-button', 'Edit'],
+      ['copy-button', 'Copy'],
+      ['regenerate-button', 'Regenerate'],
+      ['clear-button', 'Clear conversation'],
+    ]) {
+      const button = q(chat, `[part~="${part}"]`)!;
+      expect(button.getAttribute('aria-label'), part).to.equal(name);
+      expect(button.querySelector('svg')!.getAttribute('aria-hidden')).to.equal('true');
+      const tooltip = button.querySelector('[part="tooltip"]')!;
+      expect(tooltip.textContent).to.equal(name);
+      expect(tooltip.getAttribute('aria-hidden')).to.equal('true');
+      expect(getComputedStyle(tooltip).display, `${part}: hidden until hovered or focused`).to.equal('none');
+    }
+  });
+
+  it('shows a tooltip on keyboard focus, inside the transcript, and "Copied" after copying', async () => {
+    const { chat } = await fakeChat();
+    const clipboard = navigator.clipboard;
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async () => {} } });
+    try {
+      await chat.send('Hi');
+      await chat.updateComplete;
+      // Tab from the transcript to the first action, as a keyboard user does (:focus-visible).
+      q(chat, '[part="log"]')!.focus();
+      await sendKeys({ press: 'Tab' });
+      const edit = q(chat, '[part~="edit-button"]')!;
+      expect(chat.shadowRoot!.activeElement).to.equal(edit);
+      const tooltip = edit.querySelector<HTMLElement>('[part="tooltip"]')!;
+      expect(getComputedStyle(tooltip).display).to.equal('block');
+      const log = q(chat, '[part="log"]')!.getBoundingClientRect();
+      const box = tooltip.getBoundingClientRect();
+      expect(box.right).to.be.at.most(log.right);
+      expect(box.bottom, 'above the button').to.be.at.most(edit.getBoundingClientRect().top);
+      expect(q(chat, '[part="log"]')!.scrollWidth, 'no horizontal scrolling').to.equal(q(chat, '[part="log"]')!.clientWidth);
+
+      const copy = q<HTMLButtonElement>(chat, '[part~="copy-button"]')!;
+      copy.click();
+      await until(() => copy.getAttribute('aria-label') === 'Copied', 2_000, 'the feedback');
+      await chat.updateComplete;
+      expect(getComputedStyle(copy.querySelector('[part="tooltip"]')!).display).to.equal('block');
+      expect(copy.querySelector('[part="tooltip"]')!.textContent).to.equal('Copied');
+    } finally {
+      Object.defineProperty(navigator, 'clipboard', { configurable: true, value: clipboard });
+    }
+  });
+
+  it('shows a typing indicator, not an empty bubble with a cursor, until the first token', async () => {
+    const { chat, engine } = await fakeChat();
+    engine.delay = 300;
+    const reply = chat.send('Hi');
+    await chat.updateComplete;
+    const pending = q(chat, '[part~="assistant-message"]')!;
+    const dots = pending.querySelector('[part="typing-indicator"]')!;
+    expect(dots).to.exist;
+    expect(dots.getAttribute('role')).to.equal('img');
+    expect(dots.getAttribute('aria-label')).to.match(/Waiting|Generating/);
+    expect(pending.querySelector('.streaming')).to.equal(null);
+    await oneEvent(chat, 'slm-token');
+    await chat.updateComplete;
+    expect(q(chat, '[part="typing-indicator"]')).to.equal(null);
+    expect(q(chat, '[part~="assistant-message"] [part~="message-content"]')!.textContent).to.not.equal('');
+    chat.stop();
+    await reply;
+  });
+
+  it('keeps Send present and legible while there is nothing to send', async () => {
+    const { chat } = await fakeChat();
+    const send = q(chat, '[part="send-button"]')!;
+    expect(send.getAttribute('aria-disabled')).to.equal('true');
+    expect(send.hasAttribute('disabled'), 'focusable and announced').to.equal(false);
+    const idle = { ...getComputedStyle(send) };
+    expect(idle.opacity).to.equal('1');
+    expect(idle.color, 'legible').to.not.equal(idle.backgroundColor);
+    type(chat, 'Hello');
+    await chat.updateComplete;
+    expect(send.getAttribute('aria-disabled')).to.equal('false');
+    await new Promise((resolve) => setTimeout(resolve, 250)); // the colour's transition
+    expect(getComputedStyle(send).backgroundColor, 'the accent once there is text').to.not.equal(idle.backgroundColor);
   });
 });

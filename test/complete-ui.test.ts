@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../dist/define.js';
 import type { SlmCompleteElement } from '../dist/index.js';
 import { FakeEngine, provideEngine } from './fake-engine.js';
+import { FailingEngine, LoadingEngine } from './scripted-engines.js';
 import { failOnLitDevWarnings, until } from './helpers.js';
 
 /** `template` inside an element that provides a scripted engine. */
@@ -150,6 +151,65 @@ describe('<slm-complete> standalone controls (scripted engine)', () => {
       await complete.updateComplete;
     }
     expect(part(complete, 'status')!.textContent).to.equal('');
+  });
+});
+
+describe('<slm-complete> standalone look and feedback (scripted engine)', () => {
+  failOnLitDevWarnings();
+
+  it('shows three dots until the first token, then the completion with a cursor', async () => {
+    const { complete, engine } = await withFakeEngine(html`<slm-complete prompt="Once"></slm-complete>`);
+    engine.delay = 200;
+    const done = complete.complete();
+    await complete.updateComplete;
+    expect(part(complete, 'typing-indicator')).to.exist;
+    await expect(complete).to.be.accessible();
+    await oneEvent(complete, 'slm-token');
+    await complete.updateComplete;
+    expect(part(complete, 'typing-indicator')).to.equal(null);
+    complete.stop();
+    await done;
+  });
+
+  it('shows the download it waits for within the toolbar’s height, and nothing of a load it did not ask for', async () => {
+    const engine = new LoadingEngine();
+    const { complete } = await withFakeEngine(html`<slm-complete prompt="Once"></slm-complete>`, engine);
+    const frame = part(complete, 'base')!;
+    const before = frame.getBoundingClientRect();
+    engine.startLoading(0.2);
+    await complete.updateComplete;
+    expect(part(complete, 'progress'), 'another element’s load').to.equal(null);
+    expect(part(complete, 'status')!.textContent).to.equal('');
+
+    const done = complete.complete();
+    engine.startLoading(0.6);
+    await complete.updateComplete;
+    const bar = part(complete, 'progress')!;
+    expect(bar.getAttribute('aria-valuenow')).to.equal('60');
+    expect(part(complete, 'status')!.textContent).to.equal('Loading fake-model…');
+    await expect(complete).to.be.accessible();
+    const during = frame.getBoundingClientRect();
+    expect(during.height, 'the frame keeps its height').to.equal(before.height);
+    expect(during.top).to.equal(before.top);
+
+    engine.finishLoading();
+    await done;
+    await complete.updateComplete;
+    expect(part(complete, 'progress')).to.equal(null);
+  });
+
+  it('shows its own failure in the status line, and no failure of a request it did not make', async () => {
+    const engine = new FailingEngine('network-error', 'Model "x" could not be downloaded.');
+    const { complete } = await withFakeEngine(html`<slm-complete prompt="Once"></slm-complete>`, engine);
+    // Another element's request failed: the engine is in error, this element says nothing.
+    await engine.generate({ kind: 'text', prompt: 'elsewhere' }, { maxNewTokens: 1, temperature: 0, stopSequences: [] }).catch(() => {});
+    await complete.updateComplete;
+    expect(part(complete, 'status')!.textContent).to.equal('');
+    await complete.complete();
+    await complete.updateComplete;
+    expect(part(complete, 'status')!.textContent).to.contain('could not be downloaded');
+    expect(part(complete, 'status')!.classList.contains('error')).to.equal(true);
+    await expect(complete).to.be.accessible();
   });
 });
 

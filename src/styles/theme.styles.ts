@@ -33,6 +33,12 @@ export const themeStyles = css`
     --_danger-bg: var(--slm-color-danger-background, #fef2f2);
     --_focus: var(--slm-focus-ring, 0 0 0 3px color-mix(in srgb, var(--_accent) 40%, transparent));
     --_shadow: var(--slm-shadow, 0 1px 2px rgb(0 0 0 / 0.06), 0 1px 3px rgb(0 0 0 / 0.08));
+    /* Derived from the text colour, so they fit any palette: a hovered and a pressed quiet control. */
+    --_hover: color-mix(in srgb, var(--_text) 7%, transparent);
+    --_pressed: color-mix(in srgb, var(--_text) 12%, transparent);
+    /* Tooltips invert the scheme (dark on light, light on dark), as Web Awesome's do. */
+    --_tooltip-bg: var(--slm-color-tooltip-background, var(--_text));
+    --_tooltip-text: var(--slm-color-tooltip-text, var(--_bg));
 
     font-family: var(--_font);
     font-size: var(--_size);
@@ -80,7 +86,7 @@ export const themeStyles = css`
     transition:
       background-color 120ms ease,
       border-color 120ms ease,
-      opacity 120ms ease;
+      color 120ms ease;
   }
 
   button:focus-visible,
@@ -88,6 +94,15 @@ export const themeStyles = css`
   [tabindex]:focus-visible {
     outline: none;
     box-shadow: var(--_focus);
+  }
+
+  /* Forced colours drop box-shadows: keep a visible focus indicator there. */
+  @media (forced-colors: active) {
+    button:focus-visible,
+    textarea:focus-visible,
+    [tabindex]:focus-visible {
+      outline: 2px solid CanvasText;
+    }
   }
 
   button.primary {
@@ -99,6 +114,10 @@ export const themeStyles = css`
     background: color-mix(in srgb, var(--_accent) 88%, black);
   }
 
+  button.primary:active {
+    background: color-mix(in srgb, var(--_accent) 78%, black);
+  }
+
   button.secondary {
     background: var(--_bg);
     color: var(--_text);
@@ -107,11 +126,24 @@ export const themeStyles = css`
 
   button.secondary:hover {
     background: var(--_surface);
+    border-color: color-mix(in srgb, var(--_border) 70%, var(--_text));
   }
 
-  button[aria-disabled='true'] {
-    opacity: 0.5;
+  button.secondary:active {
+    background: var(--_pressed);
+  }
+
+  /*
+   * Present but not ready (nothing to send yet): a neutral button with legible text, not a faded
+   * accent. aria-disabled, not disabled, so it keeps focus and stays announced (NOTES §5).
+   */
+  button[aria-disabled='true'],
+  button[aria-disabled='true']:hover,
+  button[aria-disabled='true']:active {
     cursor: not-allowed;
+    background: var(--_surface);
+    color: var(--_muted);
+    border-color: var(--_border);
   }
 
   .visually-hidden {

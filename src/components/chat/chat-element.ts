@@ -5,7 +5,6 @@ import type { ChatMessage } from '../../engine/shared/types.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
 import { ModelSettingsMixin } from '../shared/model-settings.js';
-import { cursorStyles } from '../shared/cursor.styles.js';
 import { statusStyles } from '../shared/status.styles.js';
 import { DEFAULT_CHAT_STRINGS, type ChatStrings } from './chat.strings.js';
 import { chatStyles } from './chat.styles.js';
@@ -35,25 +34,27 @@ const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
  * @csspart assistant-message - A reply of the model.
  * @csspart message-content - The text of a message.
  * @csspart message-actions - The row of buttons under a message.
- * @csspart action-button - Every button in that row; also `edit-button`, `regenerate-button` or `copy-button`.
+ * @csspart action-button - Every button in that row (an icon with a tooltip); also `edit-button`, `regenerate-button` or `copy-button`.
  * @csspart edit-button - Edits a user message.
  * @csspart regenerate-button - Generates the last reply again.
  * @csspart copy-button - Copies a reply.
+ * @csspart tooltip - The tooltip of an icon button (its accessible name, shown on hover and keyboard focus).
+ * @csspart typing-indicator - The three dots of a reply that has no text yet.
  * @csspart code-block - A fenced code block in a reply.
  * @csspart code-copy-button - The copy button of a code block.
  * @csspart stats - Token count and speed under a reply (`show-stats`).
  * @csspart notice - A note in the transcript (older messages left out).
- * @csspart error - The error shown after a failed request, with a retry button.
+ * @csspart error - The error shown in the transcript after a failed request, with a retry button when retrying can help.
  * @csspart retry-button - The retry button.
  * @csspart empty - The empty state.
- * @csspart status - The status line (a polite live region).
- * @csspart progress - The model download progress bar.
+ * @csspart status - The status line (a polite live region). What the transcript shows (an error, a download) it announces without showing.
+ * @csspart progress - The model download progress bar, in the waiting reply of the chat that asked for the model.
  * @csspart composer - The area with the message field and buttons.
  * @csspart editing - The banner shown while an earlier message is edited.
  * @csspart input - The message field.
  * @csspart send-button - The send button.
  * @csspart stop-button - The stop button, shown while a reply is generated.
- * @csspart clear-button - Empties the conversation.
+ * @csspart clear-button - Empties the conversation (an icon with a tooltip).
  *
  * @cssprop --slm-chat-height - Height of the chat (default `32rem`).
  * @cssprop --slm-font-family - Font of all text.
@@ -74,6 +75,8 @@ const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
  * @cssprop --slm-color-assistant-text - Text of assistant bubbles.
  * @cssprop --slm-color-danger - Error text colour.
  * @cssprop --slm-color-danger-background - Error background.
+ * @cssprop --slm-color-tooltip-background - Background of tooltips (default: the text colour).
+ * @cssprop --slm-color-tooltip-text - Text of tooltips (default: the background colour).
  * @cssprop --slm-focus-ring - Focus ring (a `box-shadow`).
  * @cssprop --slm-shadow - Shadow of the frame.
  *
@@ -87,8 +90,9 @@ const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
  * @fires slm-warning - Without a provider only: something went wrong but the model works (see `<slm-provider>`).
  */
 export class SlmChatElement extends ModelSettingsMixin(LitElement) {
-  // The markdown styles arrive with the renderer (see `ChatView.useMarkdownRenderer`).
-  static override styles = [themeStyles, statusStyles, cursorStyles, chatStyles];
+  // The frame's styles: the transcript's and composer's arrive with the view (`chat-view.styles.ts`),
+  // the markdown styles with the renderer (see `ChatView.useMarkdownRenderer`).
+  static override styles = [themeStyles, statusStyles, chatStyles];
 
   /** Instructions sent as the conversation's system message (not shown in the transcript). */
   @property({ attribute: 'system-prompt' }) systemPrompt = '';
@@ -177,7 +181,7 @@ export class SlmChatElement extends ModelSettingsMixin(LitElement) {
     return html`<div part="base" class="chat">
       ${failure
         ? html`<div class="log"><div part="error" class="error" role="alert">
-            <span>${failure.message}</span>
+            <span class="error-text">${failure.message}</span>
             <button part="retry-button" class="secondary" type="button" @click=${() => this.views.ready().catch(() => {})}>
               ${strings.retry}
             </button>

@@ -19,12 +19,19 @@ import type { ChatMessage } from '../../engine/shared/types.js';
 import { SlmClearEvent } from '../../events/slm-clear.js';
 import type { SlmResponseDetail } from '../../events/slm-response.js';
 import { SlmSendEvent } from '../../events/slm-send.js';
-import { format, formatBytes } from '../shared/format.js';
+import { format, formatBytes, modelName } from '../shared/format.js';
+import { controlStyles } from '../shared/controls.styles.js';
+import { cursorStyles } from '../shared/cursor.styles.js';
+import { icon, iconButton } from '../shared/icons.js';
 import { loadMarkdownRenderer, markdown, markdownRenderer, markdownStyleSheet } from '../shared/markdown-directive.js';
-import { describeStatus, renderStatus } from '../shared/status.js';
+import { configurationKey, retryCanHelp } from '../shared/retry.js';
+import { progressStyles } from '../shared/progress.styles.js';
+import { describeStatus, renderProgress, renderStatus, type StatusLine } from '../shared/status.js';
+import { adoptViewStyles } from '../shared/view-styles.js';
 import type { ModelSettings } from '../shared/model-settings.js';
 import { loadConversation, saveConversation } from './chat-storage.js';
 import { DEFAULT_CHAT_STRINGS, type ChatStrings } from './chat.strings.js';
+import { chatViewStyles } from './chat-view.styles.js';
 
 /** What the chat's view needs of its element: `<slm-chat>`'s public state, and Lit's host API. */
 export interface ChatViewHost extends ReactiveControllerHost, HTMLElement, ModelSettings {
@@ -58,6 +65,8 @@ export class ChatView implements ElementView, ReactiveController {
   /** The transcript is scrolled to its end (follows new text). */
   private pinned = true;
   private scrollQueued = false;
+  /** The configuration a request failed with (`configurationKey`), or `null`. */
+  private failedWith: string | null = null;
 
   private readonly engines: EngineController;
   private readonly generation: GenerationController;
@@ -68,6 +77,8 @@ export class ChatView implements ElementView, ReactiveController {
   private askedFootprint = false;
 
   constructor(private readonly host: ChatViewHost) {
+    // Before the markdown renderer's sheet (adopted once it has loaded), as the frame's are.
+    adoptViewStyles(host, [controlStyles, cursorStyles, progressStyles, chatViewStyles]);
     this.engines = new EngineController(host);
     this.generation = new GenerationController(host, this.engines);
     host.addController(this);
@@ -246,6 +257,7 @@ export class ChatView implements ElementView, ReactiveController {
         },
         // Before `slm-response`: its listeners see the final transcript.
         onSettled: (result) => {
+          this.failedWith = result.reason === 'error' ? this.configuration() : null;
           // After a failure that showed nothing, keep the user's message and drop the empty bubble.
           const messages = !result.text && result.reason === 'error' ? before : withReply(result.text);
           if (messages !== before) this.results.set(messages.at(-1)!, result);
@@ -254,6 +266,23 @@ export class ChatView implements ElementView, ReactiveController {
       },
     );
     return result.text;
+  }
+
+  /** What a retry would run with, as far as configuration failures go (see `retry.ts`). */
+  private configuration(): string {
+    const host = this.host;
+    return configurationKey({
+      engine: this.engines.engine,
+      settings: [host.maxNewTokens, host.temperature, host.contextWindow],
+    });
+  }
+
+  /**
+   * Whether Retry may help after this failure: it passes by itself (the network, memory, a
+   * worker), or the configuration changed since (the page picked another model, fixed an attribute).
+   */
+  private retryHelps(code: Parameters<typeof retryCanHelp>[0]): boolean {
+    return retryCanHelp(code) || this.configuration() !== this.failedWith;
   }
 
   /** Asks the engine, once, whether the model must be downloaded and how big it is. */
@@ -358,19 +387,22 @@ export class ChatView implements ElementView, ReactiveController {
     }
   }
 
-  private renderMessage(message: ChatMessage, index: number) {
+  private renderMessage(message: ChatMessage, index: number, status: StatusLine) {
     const host = this.host;
     const s = this.text;
     const busy = this.generation.busy;
     const isLast = index === host.messages.length - 1;
     const streaming = busy && isLast && message.role === 'assistant';
+    // The reply has no text yet: waiting in line, for the model, or for its first token.
+    const pending = streaming && !message.content;
     const result = this.results.get(message);
     const notice =
       message.role === 'assistant' && result && result.droppedMessages > 0
         ? html`<div part="notice" class="notice">${format(s.dropped, { count: result.droppedMessages })}</div>`
         : nothing;
-    const content =
-      message.role === 'assistant'
+    const content = pending
+      ? this.renderPending(status)
+      : message.role === 'assistant'
         ? html`<div
             part="message-content"
             class="content ${host.markdown !== 'off' && markdownRenderer() ? 'markdown' : ''} ${streaming ? 'streaming' : ''}"
@@ -385,18 +417,19 @@ export class ChatView implements ElementView, ReactiveController {
       ? nothing
       : message.role === 'user'
         ? html`<div part="message-actions" class="actions">
-            <button part="action-button edit-button" class="ghost" type="button" @click=${() => this.edit(index)}>
-              ${s.edit}
-            </button>
+            ${iconButton({ part: 'action-button edit-button', icon: 'edit', label: s.edit, align: 'end', onClick: () => this.edit(index) })}
           </div>`
         : html`<div part="message-actions" class="actions">
-            <button part="action-button copy-button" class="ghost" type="button" @click=${() => this.copyMessage(message)}>
-              ${this.copied === message ? s.copied : s.copy}
-            </button>
+            ${iconButton({
+              part: 'action-button copy-button',
+              icon: this.copied === message ? 'check' : 'copy',
+              label: this.copied === message ? s.copied : s.copy,
+              align: 'start',
+              showTooltip: this.copied === message,
+              onClick: () => void this.copyMessage(message),
+            })}
             ${isLast
-              ? html`<button part="action-button regenerate-button" class="ghost" type="button" @click=${() => this.regenerate()}>
-                  ${s.regenerate}
-                </button>`
+              ? iconButton({ part: 'action-button regenerate-button', icon: 'regenerate', label: s.regenerate, onClick: () => void this.regenerate() })
               : nothing}
           </div>`;
     const stats =
@@ -408,11 +441,38 @@ export class ChatView implements ElementView, ReactiveController {
     return html`${notice}
       <div
         part="message ${message.role}-message"
-        class="message ${message.role} ${this.editing === index ? 'being-edited' : ''}"
+        class="message ${message.role} ${pending ? 'pending' : ''} ${this.editing === index ? 'being-edited' : ''}"
       >
         ${content}
       </div>
       ${stats}${actions}`;
+  }
+
+  /**
+   * The reply before its first token, where the user waits for it: the model's download while
+   * it loads for this chat, otherwise a typing indicator (named by the state for screen readers).
+   */
+  private renderPending(status: StatusLine) {
+    return status.progress !== null
+      ? html`<div class="progress-row waiting-load">${renderProgress(status, { label: true })}</div>`
+      : html`<span part="typing-indicator" class="typing" role="img" aria-label=${status.text}
+          ><span></span><span></span><span></span
+        ></span>`;
+  }
+
+  private renderError() {
+    const error = this.generation.error;
+    if (this.generation.phase !== 'error' || !error) return nothing;
+    const canRetry = this.host.messages.at(-1)?.role === 'user' && this.retryHelps(error.code);
+    return html`<div part="error" class="error">
+      ${icon('alert')}
+      <span class="error-text">${error.message}</span>
+      ${canRetry
+        ? html`<button part="retry-button" class="secondary small" type="button" @click=${() => this.regenerate()}>
+            ${icon('regenerate')}${this.text.retry}
+          </button>`
+        : nothing}
+    </div>`;
   }
 
   private renderEmpty() {
@@ -422,9 +482,9 @@ export class ChatView implements ElementView, ReactiveController {
     const notice =
       footprint && engine?.status === 'idle'
         ? footprint.cached
-          ? format(s.cachedNotice, { model: engine.model })
+          ? format(s.cachedNotice, { model: modelName(engine.model) })
           : footprint.bytes
-            ? format(s.downloadNotice, { model: engine.model, size: formatBytes(footprint.bytes) })
+            ? format(s.downloadNotice, { model: modelName(engine.model), size: formatBytes(footprint.bytes) })
             : ''
         : '';
     return html`<div part="empty" class="empty">
@@ -438,6 +498,7 @@ export class ChatView implements ElementView, ReactiveController {
     const s = this.text;
     const busy = this.generation.busy;
     const status = describeStatus(this.engines, this.generation, s);
+    const empty = !this.draft.trim();
     return html`
       <div part="base" class="chat">
         <slot name="header"></slot>
@@ -456,28 +517,26 @@ export class ChatView implements ElementView, ReactiveController {
             messages,
             // By place: the reply being streamed is a new object at every paint, in the same bubble.
             (_message, index) => index,
-            (message, index) => this.renderMessage(message, index),
+            (message, index) => this.renderMessage(message, index, status),
           )}
-          ${this.generation.phase === 'error' && this.generation.error
-            ? html`<div part="error" class="error">
-                <span>${this.generation.error.message}</span>
-                ${messages.at(-1)?.role === 'user'
-                  ? html`<button part="retry-button" class="secondary" type="button" @click=${() => this.regenerate()}>
-                      ${s.retry}
-                    </button>`
-                  : nothing}
-              </div>`
-            : nothing}
+          ${this.renderError()}
         </div>
         <div part="composer" class="footer">
           <div class="status-row">
-            <div class="status-cell">${renderStatus(status)}</div>
+            <div class="status-cell">
+              ${renderStatus(status, {
+                // A failure and a download are shown in the transcript, where the user waits:
+                // announced from here, drawn once.
+                visible: status.tone !== 'error' && status.progress === null,
+              })}
+            </div>
             ${messages.length > 0
-              ? html`<button part="clear-button" class="ghost" type="button" @click=${() => this.clear()}>${s.clear}</button>`
+              ? iconButton({ part: 'clear-button', icon: 'clear', label: s.clear, align: 'end', onClick: () => this.clear() })
               : nothing}
           </div>
           ${this.editing !== null
             ? html`<div part="editing" class="editing">
+                ${icon('edit')}
                 <span>${s.editing}</span>
                 <button class="ghost" type="button" @click=${this.cancelEdit}>${s.cancelEdit}</button>
               </div>`
@@ -492,18 +551,15 @@ export class ChatView implements ElementView, ReactiveController {
               @input=${this.onInput}
               @keydown=${this.onKeyDown}
             ></textarea>
-            <button
-              part="send-button"
-              class="primary"
-              type="submit"
-              ?hidden=${busy}
-              aria-disabled=${this.draft.trim() ? 'false' : 'true'}
-            >
-              ${s.send}
-            </button>
-            <button part="stop-button" class="secondary" type="button" ?hidden=${!busy} @click=${() => this.stop()}>
-              ${s.stop}
-            </button>
+            <!-- Send and Stop share one place, as wide as the wider: swapping them moves nothing. -->
+            <div class="send-stop">
+              <button part="send-button" class="primary" type="submit" ?hidden=${busy} aria-disabled=${empty ? 'true' : 'false'}>
+                ${icon('send')}<span>${s.send}</span>
+              </button>
+              <button part="stop-button" class="secondary" type="button" ?hidden=${!busy} @click=${() => this.stop()}>
+                ${icon('stop')}<span>${s.stop}</span>
+              </button>
+            </div>
           </form>
           <slot name="footer"></slot>
         </div>

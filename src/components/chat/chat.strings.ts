@@ -46,7 +46,7 @@ export const DEFAULT_CHAT_STRINGS: ChatStrings = {
   edit: 'Edit',
   copy: 'Copy',
   copied: 'Copied',
-  clear: 'Clear',
+  clear: 'Clear conversation',
   cancelEdit: 'Cancel',
   editing: 'Editing an earlier message: sending replaces it and everything after it.',
   empty: 'Ask anything. The model runs on this device.',

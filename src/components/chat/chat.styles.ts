@@ -1,6 +1,11 @@
 import { css } from 'lit';
 
-/** Layout and look of `<slm-chat>`. Colours, radius, spacing and fonts come from `--slm-*` tokens. */
+/**
+ * The frame of `<slm-chat>`, in the first script: what the element draws before its interface
+ * arrives (the frame at its final size, or why the interface could not load). Everything inside
+ * the frame is styled by `chat-view.styles.ts`, which travels with the interface.
+ * Colours, radius, spacing and fonts come from `--slm-*` tokens.
+ */
 export const chatStyles = css`
   :host {
     display: block;
@@ -22,6 +27,8 @@ export const chatStyles = css`
   .log {
     flex: 1 1 auto;
     overflow-y: auto;
+    /* A tooltip near the edge never adds a horizontal scrollbar. */
+    overflow-x: hidden;
     padding: var(--_space);
     display: flex;
     flex-direction: column;
@@ -33,176 +40,29 @@ export const chatStyles = css`
     box-shadow: inset var(--_focus);
   }
 
-  .empty {
-    margin: auto;
-    max-width: 24rem;
-    text-align: center;
-    color: var(--_muted);
-  }
-
-  .message {
-    max-width: min(85%, 42rem);
-    padding: calc(var(--_space) * 0.625) calc(var(--_space) * 0.875);
-    border-radius: var(--_radius);
-    overflow-wrap: anywhere;
-  }
-
-  /* User text and plain-text replies keep their line breaks; markdown lays out its own blocks. */
-  .content:not(.markdown) {
-    white-space: pre-wrap;
-  }
-
-  /*
-   * A long transcript must not cost more to paint per streamed token than a short one: blocks
-   * scrolled out of view are skipped (their last size is remembered), so the browser lays out and
-   * paints only what is on screen (bench: main-thread time per painted token, token 100 vs 4,000).
-   */
-  .content.markdown > .md-block {
-    content-visibility: auto;
-    contain-intrinsic-size: auto 1.5em;
-  }
-
-  .message.being-edited {
-    outline: 2px dashed var(--_accent);
-    outline-offset: 2px;
-  }
-
-  .message.user {
-    align-self: flex-end;
-    background: var(--_user-bg);
-    color: var(--_user-text);
-    border-end-end-radius: calc(var(--_radius) * 0.25);
-  }
-
-  .message.assistant {
-    align-self: flex-start;
-    background: var(--_assistant-bg);
-    color: var(--_assistant-text);
-    border-end-start-radius: calc(var(--_radius) * 0.25);
-  }
-
-
-  .error {
+  /* Only the transcript's error: a status line of the same tone is not a card. */
+  .log > .error {
     align-self: stretch;
     display: flex;
-    align-items: center;
-    gap: var(--_space);
-    padding: calc(var(--_space) * 0.625) calc(var(--_space) * 0.875);
+    align-items: flex-start;
+    gap: calc(var(--_space) * 0.75);
+    padding: calc(var(--_space) * 0.75) var(--_space);
     border-radius: var(--_radius);
     background: var(--_danger-bg);
     color: var(--_danger);
     border: 1px solid color-mix(in srgb, var(--_danger) 30%, transparent);
+    font-size: 0.875rem;
   }
 
-  .error span {
+  .log > .error > .icon {
+    width: 1.25rem;
+    height: 1.25rem;
+    margin-top: 0.0625rem;
+  }
+
+  .error-text {
     flex: 1;
-    overflow-wrap: anywhere;
-  }
-
-  .actions {
-    display: flex;
-    gap: 0.25rem;
-    margin-top: calc(var(--_space) * -0.5);
-  }
-
-  .message.user + .stats + .actions,
-  .message.user + .actions {
-    align-self: flex-end;
-  }
-
-  button.ghost {
-    min-height: 1.75rem;
-    padding: 0 0.5rem;
-    font-size: 0.8125rem;
-    font-weight: 500;
-    color: var(--_muted);
-    background: transparent;
-  }
-
-  button.ghost:hover {
-    color: var(--_text);
-    background: var(--_surface);
-  }
-
-  .stats {
-    margin-top: calc(var(--_space) * -0.5);
-    font-size: 0.75rem;
-    color: var(--_muted);
-    font-variant-numeric: tabular-nums;
-  }
-
-  .notice {
     align-self: center;
-    max-width: 32rem;
-    text-align: center;
-    font-size: 0.8125rem;
-    color: var(--_muted);
-    padding: 0.25rem 0.75rem;
-    border: 1px dashed var(--_border);
-    border-radius: 999px;
-  }
-
-  .footprint {
-    margin: 0.75rem 0 0;
-    font-size: 0.8125rem;
-  }
-
-  .editing {
-    display: flex;
-    align-items: center;
-    gap: 0.5rem;
-    font-size: 0.8125rem;
-    color: var(--_muted);
-  }
-
-  .editing span {
-    flex: 1;
-  }
-
-  .status-row {
-    display: flex;
-    align-items: center;
-    gap: 0.5rem;
-  }
-
-  .status-cell {
-    flex: 1;
-    min-width: 0;
-    display: flex;
-    flex-direction: column;
-    gap: 0.25rem;
-  }
-
-  .footer {
-    display: flex;
-    flex-direction: column;
-    gap: calc(var(--_space) * 0.5);
-    padding: calc(var(--_space) * 0.75) var(--_space);
-    border-top: 1px solid var(--_border);
-    background: var(--_bg);
-  }
-
-  .composer {
-    display: flex;
-    align-items: flex-end;
-    gap: calc(var(--_space) * 0.5);
-  }
-
-  textarea {
-    flex: 1;
-    font: inherit;
-    color: var(--_text);
-    background: var(--_bg);
-    border: 1px solid var(--_border);
-    border-radius: calc(var(--_radius) * 0.75);
-    padding: 0.5rem 0.75rem;
-    min-height: 2.25rem;
-    max-height: 10rem;
-    resize: none;
-    field-sizing: content;
-  }
-
-  textarea::placeholder {
-    color: var(--_muted);
+    overflow-wrap: anywhere;
   }
 `;

@@ -4,7 +4,6 @@ import { DeferredView, LazyModule } from '../../controllers/deferred-view.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
 import { ModelSettingsMixin } from '../shared/model-settings.js';
-import { cursorStyles } from '../shared/cursor.styles.js';
 import { statusStyles } from '../shared/status.styles.js';
 import type { CompleteStrings } from './complete.strings.js';
 import { completeStyles } from './complete.styles.js';
@@ -38,8 +37,9 @@ const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-vie
  * @csspart output - The box showing the prompt and its continuation.
  * @csspart prompt - The prompt text inside the output (not shown with `mode="chat"`).
  * @csspart completion - The generated continuation.
- * @csspart status - The status line (a polite live region).
- * @csspart progress - The model download progress bar.
+ * @csspart typing-indicator - Three dots after the prompt while nothing is generated yet.
+ * @csspart status - The status line (a polite live region): this element's state and failures, not those of requests it did not make.
+ * @csspart progress - The model download progress bar, beside the status line while this element waits for the model.
  * @csspart run-button - The button that starts a completion.
  * @csspart stop-button - The stop button, shown while generating.
  * @csspart copy-button - Copies the completion.
@@ -72,7 +72,7 @@ const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-vie
  * @fires slm-warning - Without a provider only: something went wrong but the model works (see `<slm-provider>`).
  */
 export class SlmCompleteElement extends ModelSettingsMixin(LitElement) {
-  static override styles = [themeStyles, statusStyles, cursorStyles, completeStyles];
+  static override styles = [themeStyles, statusStyles, completeStyles];
 
   /** The text to continue (standalone), or the instruction to answer with `mode="chat"`. */
   @property() prompt = '';

@@ -18,10 +18,16 @@ import { parseWholeNumber } from '../../engine/shared/settings.js';
 import type { ChatMessage, GenerationInput } from '../../engine/shared/types.js';
 import { SlmErrorEvent } from '../../events/slm-error.js';
 import { cssomStyle } from '../shared/cssom-style.js';
-import { describeStatus, renderStatus, type StatusLine } from '../shared/status.js';
+import { controlStyles } from '../shared/controls.styles.js';
+import { cursorStyles } from '../shared/cursor.styles.js';
+import { icon } from '../shared/icons.js';
+import { progressStyles } from '../shared/progress.styles.js';
+import { describeStatus, renderProgress, renderStatus, type StatusLine } from '../shared/status.js';
+import { adoptViewStyles } from '../shared/view-styles.js';
 import type { ModelSettings } from '../shared/model-settings.js';
 import { DEFAULT_COMPLETE_STRINGS, type CompleteStrings } from './complete.strings.js';
 import type { CompleteMode } from './complete.types.js';
+import { completeViewStyles } from './complete-view.styles.js';
 import { mirrorLayout } from './ghost-overlay.js';
 
 /** What the view needs of its element: `<slm-complete>`'s public state, and Lit's host API. */
@@ -70,6 +76,7 @@ export class CompleteView implements ElementView, ReactiveController {
   private followingLayout = false;
 
   constructor(private readonly host: CompleteViewHost) {
+    adoptViewStyles(host, [controlStyles, cursorStyles, progressStyles, completeViewStyles]);
     this.engines = new EngineController(host);
     this.generation = new GenerationController(host, this.engines);
     this.ghost = new GhostTextController(host, this.engines, () => ({
@@ -319,13 +326,16 @@ export class CompleteView implements ElementView, ReactiveController {
     const status: StatusLine = this.configError
       ? { text: this.configError.message, progress: null, tone: 'error' }
       : describeStatus(this.engines, this.generation, s);
+    // Nothing generated yet: three dots where the completion will appear.
+    const pending = busy && !this.generation.text;
     return html`
       <div part="base" class="complete">
         <!-- No whitespace inside the output: it is pre-wrap, and every space would show. A labelled,
              focusable region, so keyboard users can scroll it and screen readers can find it. -->
-        <div part="output" class="output" role="region" aria-label=${s.outputLabel} tabindex="0">${chat ? nothing : html`<span part="prompt" class="prompt">${prompt}</span>`}<span part="completion" class="completion ${busy ? 'streaming' : ''}">${this.generation.text}</span></div>
+        <div part="output" class="output" role="region" aria-label=${s.outputLabel} tabindex="0">${chat ? nothing : html`<span part="prompt" class="prompt">${prompt}</span>`}<span part="completion" class="completion ${busy ? 'streaming' : ''}">${this.generation.text}</span>${pending ? html`<span part="typing-indicator" class="typing" aria-hidden="true"><span></span><span></span><span></span></span>` : nothing}</div>
         <div class="toolbar">
-          <div class="state">${renderStatus(status)}</div>
+          <!-- A download waited for shows here, beside the sentence, in the toolbar's height: nothing moves. -->
+          <div class="state ${status.progress !== null ? 'progress-row' : ''}">${renderStatus(status)}${renderProgress(status)}</div>
           <button
             part="copy-button"
             class="secondary"
@@ -333,12 +343,14 @@ export class CompleteView implements ElementView, ReactiveController {
             ?hidden=${busy || !this.generation.text}
             @click=${this.copyValue}
           >
-            ${this.copied ? s.copied : s.copy}
+            ${icon(this.copied ? 'check' : 'copy')}<span>${this.copied ? s.copied : s.copy}</span>
           </button>
           <button part="run-button" class="primary" type="button" ?hidden=${busy} @click=${() => this.complete()}>
             ${s.run}
           </button>
-          <button part="stop-button" class="secondary" type="button" ?hidden=${!busy} @click=${() => this.stop()}>${s.stop}</button>
+          <button part="stop-button" class="secondary" type="button" ?hidden=${!busy} @click=${() => this.stop()}>
+            ${icon('stop')}<span>${s.stop}</span>
+          </button>
         </div>
       </div>
     `;

@@ -1,6 +1,10 @@
 import { css } from 'lit';
 
-/** Layout and look of `<slm-complete>`: the standalone frame, and the ghost-text overlay. */
+/**
+ * The frame of `<slm-complete>`, in the first script: the standalone box, output and toolbar at
+ * the size they will have once the interface arrives. What only the interface draws (ghost
+ * text, the typing indicator) is in `complete-view.styles.ts`, which travels with it.
+ */
 export const completeStyles = css`
   :host {
     display: block;
@@ -51,52 +55,6 @@ export const completeStyles = css`
 
   .toolbar .state {
     flex: 1;
-    display: flex;
-    flex-direction: column;
-    gap: 0.25rem;
     min-width: 0;
-  }
-
-  /*
-   * Ghost text. The anchor is out of flow (no effect on the page's layout); the mirror is placed
-   * over the field relative to it, with the field's text layout copied onto it inline (see
-   * ghost-overlay.ts). Its border and background are transparent; only the suggestion has ink.
-   */
-  .anchor {
-    position: absolute;
-    width: 0;
-    height: 0;
-  }
-
-  .mirror {
-    position: absolute;
-    z-index: var(--slm-ghost-z-index, 1);
-    box-sizing: border-box;
-    margin: 0;
-    border-style: solid;
-    border-color: transparent;
-    background: transparent;
-    overflow: hidden;
-    pointer-events: none;
-    user-select: none;
-  }
-
-  /* Inputs centre their single line vertically, as browsers draw them. */
-  .mirror.single-line {
-    display: flex;
-    align-items: center;
-  }
-
-  .mirror-content {
-    flex: none;
-    min-width: 100%;
-  }
-
-  .before {
-    color: transparent;
-  }
-
-  .suggestion {
-    color: var(--slm-ghost-color, color-mix(in srgb, currentColor 55%, transparent));
   }
 `;

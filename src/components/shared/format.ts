@@ -11,3 +11,11 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
   return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
 }
+
+/**
+ * A model id as people read it: the repository's name without its owner
+ * (`HuggingFaceTB/SmolLM2-360M-Instruct` → `SmolLM2-360M-Instruct`), short enough for a status line.
+ */
+export function modelName(id: string): string {
+  return id.slice(id.lastIndexOf('/') + 1) || id;
+}

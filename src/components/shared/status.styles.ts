@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-/** Styles of the shared status line and load progress bar (see `status.ts`). */
+/** Styles of the shared status line (see `status.ts`); the element's frame uses it too. */
 export const statusStyles = css`
   .status {
     min-height: 1.25rem;
@@ -16,33 +16,5 @@ export const statusStyles = css`
 
   .status.error {
     color: var(--_danger);
-  }
-
-  .progress-row {
-    display: flex;
-    align-items: center;
-    gap: 0.5rem;
-  }
-
-  .progress-amount {
-    font-size: 0.75rem;
-    color: var(--_muted);
-    font-variant-numeric: tabular-nums;
-    white-space: nowrap;
-  }
-
-  .progress {
-    flex: 1;
-    height: 0.25rem;
-    border-radius: 999px;
-    background: var(--_surface);
-    overflow: hidden;
-  }
-
-  .progress-bar {
-    height: 100%;
-    background: var(--_accent);
-    border-radius: inherit;
-    transition: width 200ms ease;
   }
 `;

@@ -2,7 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { cssomStyle } from './cssom-style.js';
 import type { EngineController } from '../../controllers/engine-controller.js';
 import type { GenerationController } from '../../controllers/generation-controller.js';
-import { format, formatBytes } from './format.js';
+import { format, formatBytes, modelName } from './format.js';
 
 /** The sentences of a status line (part of each element's translatable `strings`). */
 export interface StatusStrings {
@@ -30,10 +30,13 @@ export const DEFAULT_STATUS_STRINGS: StatusStrings = {
   ready: '{model} is ready on {device}.',
 };
 
-/** What an element's status line says, and the load progress to draw (0–1) if loading. */
+/** What an element's status line says, and the load progress to draw (0–1) if it waits for one. */
 export interface StatusLine {
   text: string;
-  /** Load progress between 0 and 1, or `null` when not loading. */
+  /**
+   * Load progress between 0 and 1 while this element waits for the model to load, or `null`.
+   * Only the element that asked shows a download: the others on the same provider show nothing.
+   */
   progress: number | null;
   /** Bytes loaded and expected (e.g. `12.1 MB / 270.0 MB`), shown beside the bar, not announced. */
   amount?: string;
@@ -41,9 +44,14 @@ export interface StatusLine {
 }
 
 /**
- * Describes the state a user cares about, most urgent first: an error, the model loading, the
- * generation's phase. The sentence changes only when the state does, so a live region announces
- * each state once and never the streamed tokens.
+ * Describes the state a user cares about in this element, most urgent first: its request's
+ * failure, the model loading while its request waits, the generation's phase. The sentence
+ * changes only when the state does, so a live region announces each state once and never the
+ * streamed tokens.
+ *
+ * Only what this element's user did is described: a load that another element started, or a
+ * failure of the provider's model nobody asked this element about, is not its news (the element
+ * where the user acted shows it, once).
  */
 export function describeStatus(
   engines: EngineController,
@@ -54,14 +62,11 @@ export function describeStatus(
   if (generation.phase === 'error' && generation.error) {
     return { text: generation.error.message, progress: null, tone: 'error' };
   }
-  if (engine?.status === 'error' && engine.error) {
-    return { text: engine.error.message, progress: null, tone: 'error' };
-  }
-  if (engine?.status === 'loading') {
+  if (generation.phase === 'waiting' && engine?.status === 'loading') {
     // The announced sentence stays fixed while bytes arrive; the amount is drawn beside the bar.
     const p = engine.progress;
     return {
-      text: format(strings.loading, { model: engine.model }),
+      text: format(strings.loading, { model: modelName(engine.model) }),
       progress: p?.progress ?? 0,
       amount: p && p.total > 0 ? `${formatBytes(p.loaded)} / ${formatBytes(p.total)}` : '',
       tone: 'busy',
@@ -84,7 +89,7 @@ export function describeStatus(
       return {
         text:
           engine?.status === 'ready' && engine.info
-            ? format(strings.ready, { model: engine.info.model, device: engine.info.device })
+            ? format(strings.ready, { model: modelName(engine.info.model), device: engine.info.device })
             : '',
         progress: null,
         tone: 'neutral',
@@ -93,29 +98,37 @@ export function describeStatus(
 }
 
 /**
- * Renders a status line: a polite live region (present from the first render, so the first
- * announcement is not lost) and, while loading, a progress bar.
+ * Renders the status line: a polite live region, present from the first render so the first
+ * announcement is not lost. With `visible: false` it is still announced but drawn nowhere, for
+ * states the element shows elsewhere (a failure in the chat's transcript, a download in its
+ * waiting reply): each thing is on screen once.
  */
-export function renderStatus(status: StatusLine): TemplateResult {
-  return html`
-    <div part="status" class="status ${status.tone}" role="status">${status.text}</div>
-    ${status.progress === null
-      ? nothing
-      : html`<div class="progress-row">
-          <div
-            part="progress"
-            class="progress"
-            role="progressbar"
-            aria-label=${status.text}
-            aria-valuemin="0"
-            aria-valuemax="100"
-            aria-valuenow=${Math.round(status.progress * 100)}
-            aria-valuetext=${status.amount || `${Math.round(status.progress * 100)}%`}
-          >
-            <!-- Through CSSOM, which a strict style-src allows (styleMap's first write is an attribute). -->
-            <div class="progress-bar" ${cssomStyle({ width: `${(status.progress * 100).toFixed(1)}%` })}></div>
-          </div>
-          <span class="progress-amount" aria-hidden="true">${status.amount}</span>
-        </div>`}
-  `;
+export function renderStatus(status: StatusLine, { visible = true }: { visible?: boolean } = {}): TemplateResult {
+  return html`<div part="status" class="status ${status.tone} ${visible ? '' : 'visually-hidden'}" role="status">${status.text}</div>`;
+}
+
+/**
+ * Renders the download's progress, if this element waits for one: the bytes so far and a bar
+ * below them (a `progress-row` container lays them out). `label` repeats the status sentence
+ * beside the amount, hidden from assistive technology (the status line announces it), for a
+ * place where the status line is not in view.
+ */
+export function renderProgress(status: StatusLine, { label = false }: { label?: boolean } = {}): TemplateResult | typeof nothing {
+  if (status.progress === null) return nothing;
+  const percent = Math.round(status.progress * 100);
+  return html`${label ? html`<span class="progress-label" aria-hidden="true">${status.text}</span>` : nothing}
+    <span class="progress-amount" aria-hidden="true">${status.amount || `${percent}%`}</span>
+    <div
+      part="progress"
+      class="progress"
+      role="progressbar"
+      aria-label=${status.text}
+      aria-valuemin="0"
+      aria-valuemax="100"
+      aria-valuenow=${percent}
+      aria-valuetext=${status.amount || `${percent}%`}
+    >
+      <!-- Through CSSOM, which a strict style-src allows (styleMap's first write is an attribute). -->
+      <div class="progress-bar" ${cssomStyle({ width: `${(status.progress * 100).toFixed(1)}%` })}></div>
+    </div>`;
 }
