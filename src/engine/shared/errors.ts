@@ -32,6 +32,12 @@ export type SlmErrorCode =
   | 'model-invalid'
   /** The browser's storage cannot hold the model's files (checked with `navigator.storage.estimate()` before downloading). */
   | 'quota-exceeded'
+  /**
+   * A downloaded file did not match the SHA-256 (or size) its host states (the Hugging Face Hub's
+   * listing or `X-Linked-ETag`, a folder's `manifest.json`) twice in a row: it was discarded,
+   * downloaded again once, and never used or cached.
+   */
+  | 'integrity'
   /** The device ran out of memory loading or running the model (too large for this device). */
   | 'out-of-memory'
   /** The GPU device was lost (driver reset, GPU process crash) and rebuilding the engine did not help. */
