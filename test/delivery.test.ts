@@ -130,6 +130,58 @@ describe('model delivery over broken networks', () => {
     await expectSameOutput(second, 'Reloaded?');
   });
 
+  it('pauseDownload() stops the transfer and keeps its bytes; resumeDownload() continues with a Range request', async () => {
+    const size = await weightsSize();
+    await deliver(`rate=${Math.round(size / 4)}`);
+    const provider = await providerWithChat();
+    const progress: { loaded: number; file?: string; paused?: boolean }[] = [];
+    provider.addEventListener('slm-progress', (event) => progress.push(event.detail));
+    const loading = provider.load();
+    await until(() => progress.some((p) => p.file === 'onnx/model.onnx' && p.loaded > size * 0.3), 30_000, 'a third of the weights');
+    provider.pauseDownload();
+    expect(progress.at(-1)!.paused).to.equal(true);
+    expect(provider.status).to.equal('loading');
+    // Nothing more arrives while paused.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const atPause = (await delivered()).bytes[WEIGHTS]!;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await delivered()).bytes[WEIGHTS]).to.equal(atPause);
+    expect(provider.status).to.equal('loading');
+
+    provider.resumeDownload();
+    expect(progress.at(-1)!.paused).to.equal(undefined);
+    await loading;
+    const { requests, bytes } = await delivered();
+    expect(requests[WEIGHTS]!.map((r) => r.split(' ')[0])).to.deep.equal(['200', '206']);
+    // (`loaded` above counts the small files too: the weights held at the pause are a little less.)
+    expect(Number(/bytes=(\d+)-/.exec(requests[WEIGHTS]![1]!)?.[1])).to.be.greaterThan(size * 0.25);
+    expect(bytes[WEIGHTS]).to.be.at.most(1.15 * size);
+    const loaded = progress.map((p) => p.loaded);
+    expect(increasing(loaded), `progress ${loaded.join(', ')}`).to.equal(true);
+    await expectSameOutput(provider, 'Paused?');
+  });
+
+  it("the chat's status line pauses and resumes the download (part=\"pause-button\")", async () => {
+    const size = await weightsSize();
+    await deliver(`rate=${Math.round(size / 4)}`);
+    const provider = await providerWithChat();
+    const chat = provider.querySelector('slm-chat')!;
+    const loading = provider.load();
+    const button = () => chat.shadowRoot!.querySelector<HTMLButtonElement>('[part="pause-button"]');
+    await until(() => Boolean(button()), 30_000, 'the pause button');
+    expect(button()!.textContent!.trim()).to.equal('Pause');
+    button()!.click();
+    await chat.updateComplete;
+    expect(chat.shadowRoot!.querySelector('[part="status"]')!.textContent).to.equal(`Download of ${MODEL} paused.`);
+    expect(button()!.textContent!.trim()).to.equal('Resume');
+    expect(button()!.getAttribute('aria-pressed')).to.equal('true');
+    await expect(chat).to.be.accessible();
+    button()!.click();
+    await loading;
+    await chat.updateComplete;
+    expect(button()).to.equal(null);
+  });
+
   it('a corrupted transfer under a declared SHA-256 is discarded and downloaded once more', async () => {
     await deliver('corrupt=1');
     const provider = await providerWithChat();

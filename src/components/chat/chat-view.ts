@@ -331,6 +331,13 @@ export class ChatView implements ElementView, ReactiveController {
   };
 
   /** Copy buttons of code blocks are handled here, by delegation (the renderer adds no listeners). */
+  /** The status line's pause button: pauses or resumes the model's download. */
+  private readonly toggleDownload = (pause: boolean) => {
+    const engine = this.engines.engine;
+    if (pause) engine?.pauseDownload();
+    else engine?.resumeDownload();
+  };
+
   private readonly onLogClick = async (event: MouseEvent) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('[data-copy]');
     if (!button) return;
@@ -471,7 +478,7 @@ export class ChatView implements ElementView, ReactiveController {
         </div>
         <div part="composer" class="footer">
           <div class="status-row">
-            <div class="status-cell">${renderStatus(status)}</div>
+            <div class="status-cell">${renderStatus(status, this.toggleDownload)}</div>
             ${messages.length > 0
               ? html`<button part="clear-button" class="ghost" type="button" @click=${() => this.clear()}>${s.clear}</button>`
               : nothing}

@@ -275,6 +275,13 @@ export class CompleteView implements ElementView, ReactiveController {
     document[method]('scroll', this.onLayoutChange, true);
   }
 
+  /** The status line's pause button: pauses or resumes the model's download. */
+  private readonly toggleDownload = (pause: boolean) => {
+    const engine = this.engines.engine;
+    if (pause) engine?.pauseDownload();
+    else engine?.resumeDownload();
+  };
+
   private readonly copyValue = async () => {
     try {
       await navigator.clipboard.writeText(this.value);
@@ -325,7 +332,7 @@ export class CompleteView implements ElementView, ReactiveController {
              focusable region, so keyboard users can scroll it and screen readers can find it. -->
         <div part="output" class="output" role="region" aria-label=${s.outputLabel} tabindex="0">${chat ? nothing : html`<span part="prompt" class="prompt">${prompt}</span>`}<span part="completion" class="completion ${busy ? 'streaming' : ''}">${this.generation.text}</span></div>
         <div class="toolbar">
-          <div class="state">${renderStatus(status)}</div>
+          <div class="state">${renderStatus(status, this.toggleDownload)}</div>
           <button
             part="copy-button"
             class="secondary"

@@ -39,6 +39,11 @@ export const statusStyles = css`
     overflow: hidden;
   }
 
+  .pause-button {
+    font-size: 0.75rem;
+    padding: 0.125rem 0.5rem;
+  }
+
   .progress-bar {
     height: 100%;
     background: var(--_accent);

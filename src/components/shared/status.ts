@@ -15,6 +15,12 @@ export interface StatusStrings {
   stopped: string;
   /** `{model}` is replaced by the model id. */
   loading: string;
+  /** The download is paused: `{model}` is replaced by the model id. */
+  paused: string;
+  /** The button that pauses a download in progress. */
+  pauseDownload: string;
+  /** The button that resumes a paused download. */
+  resumeDownload: string;
   /** `{model}` and `{device}` are replaced. */
   ready: string;
 }
@@ -27,6 +33,9 @@ export const DEFAULT_STATUS_STRINGS: StatusStrings = {
   done: 'Done.',
   stopped: 'Stopped.',
   loading: 'Loading {model}…',
+  paused: 'Download of {model} paused.',
+  pauseDownload: 'Pause',
+  resumeDownload: 'Resume',
   ready: '{model} is ready on {device}.',
 };
 
@@ -38,6 +47,8 @@ export interface StatusLine {
   /** Bytes loaded and expected (e.g. `12.1 MB / 270.0 MB`), shown beside the bar, not announced. */
   amount?: string;
   tone: 'neutral' | 'busy' | 'error';
+  /** While model files download: whether the download is paused, and the label of the button that toggles it. */
+  download?: { paused: boolean; label: string };
 }
 
 /**
@@ -60,11 +71,15 @@ export function describeStatus(
   if (engine?.status === 'loading') {
     // The announced sentence stays fixed while bytes arrive; the amount is drawn beside the bar.
     const p = engine.progress;
+    const paused = p?.paused === true;
+    // A download can be paused while bytes are still to come (a paused one, to be resumed).
+    const downloading = paused || (p !== null && p.total > 0 && p.loaded < p.total);
     return {
-      text: format(strings.loading, { model: engine.model }),
+      text: format(paused ? strings.paused : strings.loading, { model: engine.model }),
       progress: p?.progress ?? 0,
       amount: p && p.total > 0 ? `${formatBytes(p.loaded)} / ${formatBytes(p.total)}` : '',
-      tone: 'busy',
+      tone: paused ? 'neutral' : 'busy',
+      ...(downloading ? { download: { paused, label: paused ? strings.resumeDownload : strings.pauseDownload } } : {}),
     };
   }
   switch (generation.phase) {
@@ -94,9 +109,10 @@ export function describeStatus(
 
 /**
  * Renders a status line: a polite live region (present from the first render, so the first
- * announcement is not lost) and, while loading, a progress bar.
+ * announcement is not lost) and, while loading, a progress bar; while model files download and
+ * `toggleDownload` is given, a button (`part="pause-button"`) that pauses or resumes the download.
  */
-export function renderStatus(status: StatusLine): TemplateResult {
+export function renderStatus(status: StatusLine, toggleDownload?: (pause: boolean) => void): TemplateResult {
   return html`
     <div part="status" class="status ${status.tone}" role="status">${status.text}</div>
     ${status.progress === null
@@ -116,6 +132,17 @@ export function renderStatus(status: StatusLine): TemplateResult {
             <div class="progress-bar" ${cssomStyle({ width: `${(status.progress * 100).toFixed(1)}%` })}></div>
           </div>
           <span class="progress-amount" aria-hidden="true">${status.amount}</span>
+          ${status.download && toggleDownload
+            ? html`<button
+                part="pause-button"
+                class="ghost pause-button"
+                type="button"
+                aria-pressed=${status.download.paused ? 'true' : 'false'}
+                @click=${() => toggleDownload(!status.download!.paused)}
+              >
+                ${status.download.label}
+              </button>`
+            : nothing}
         </div>`}
   `;
 }

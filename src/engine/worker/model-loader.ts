@@ -9,7 +9,6 @@
  */
 import { contextLengthOf } from './context-window.js';
 import { LoadFailure, SlmError, type SlmErrorCode, type SlmWarningData } from '../shared/errors.js';
-import { downloadGate } from './download/model-downloads.js';
 import { classifyLoadError, isParseFailure } from './failure-classification.js';
 import {
   bytesToDownload,
@@ -66,11 +65,10 @@ function loadTransformers(): Promise<Transformers> {
  * One `LoadProgress` summed over all files, from two sources: the download layer (bytes held of
  * each file, across resumes) and transformers.js' progress callback (which also reports reading
  * a file from Cache Storage). A file's bytes never go back, whichever reports; a report that
- * changes nothing is not sent again. A pause or resume of the downloads is reported at once.
+ * changes nothing is not sent again. (Whether the download is paused is the page's to say.)
  */
 class LoadProgressTracker {
   private readonly files = new Map<string, { loaded: number; total: number }>();
-  private paused = downloadGate.isPaused;
   private last = '';
   private lastFile: string | undefined;
 
@@ -89,11 +87,6 @@ class LoadProgressTracker {
     this.emit();
   }
 
-  setPaused(paused: boolean): void {
-    this.paused = paused;
-    this.emit();
-  }
-
   private emit(): void {
     let loaded = 0;
     let total = 0;
@@ -103,8 +96,7 @@ class LoadProgressTracker {
     }
     const progress: LoadProgress = { loaded, total, progress: total > 0 ? Math.min(1, loaded / total) : 0 };
     if (this.lastFile !== undefined) progress.file = this.lastFile;
-    if (this.paused) progress.paused = true;
-    const key = `${loaded}/${total}/${this.paused}`;
+    const key = `${loaded}/${total}`;
     if (key === this.last) return;
     this.last = key;
     this.report(progress);
@@ -130,7 +122,6 @@ export async function loadModel(
 ): Promise<LoadedModel> {
   const tracker = new LoadProgressTracker(onProgress);
   const progress_callback = tracker.transformers;
-  const stopTracking = downloadGate.onChange((paused) => tracker.setPaused(paused));
   let ladder: ResolvedDevice[] = ['wasm'];
   let cachedBefore = false;
   let lib: Transformers | undefined;
@@ -169,8 +160,6 @@ export async function loadModel(
       recover = 'fallback';
     }
     throw new LoadFailure(failure, recover);
-  } finally {
-    stopTracking();
   }
 }
 

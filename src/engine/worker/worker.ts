@@ -5,6 +5,7 @@
  * (one model), so its transformers.js `env` settings belong to that model alone.
  */
 import { LoadFailure, SlmError } from '../shared/errors.js';
+import { downloadGate } from './download/model-downloads.js';
 import { ModelHost } from './model-host.js';
 import type { WorkerReply, WorkerRequest } from '../shared/protocol.js';
 
@@ -65,6 +66,10 @@ scope.addEventListener('message', (event) => {
       break;
     case 'stats':
       scope.postMessage({ type: 'stats', id: request.id, stats: host.stats() });
+      break;
+    case 'downloads':
+      if (request.paused) downloadGate.pause();
+      else downloadGate.resume();
       break;
     case 'query':
       host.query(request.config, request.query).then(

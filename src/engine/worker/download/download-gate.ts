@@ -8,7 +8,6 @@ export class DownloadGate {
   private paused = false;
   private readonly waiters = new Set<() => void>();
   private readonly pauseListeners = new Set<() => void>();
-  private readonly changeListeners = new Set<(paused: boolean) => void>();
 
   get isPaused(): boolean {
     return this.paused;
@@ -18,7 +17,6 @@ export class DownloadGate {
     if (this.paused) return;
     this.paused = true;
     for (const listener of [...this.pauseListeners]) listener();
-    for (const listener of this.changeListeners) listener(true);
   }
 
   resume(): void {
@@ -26,7 +24,6 @@ export class DownloadGate {
     this.paused = false;
     for (const wake of [...this.waiters]) wake();
     this.waiters.clear();
-    for (const listener of this.changeListeners) listener(false);
   }
 
   /** Resolves at once when running, else on the next `resume()`. */
@@ -39,12 +36,6 @@ export class DownloadGate {
   onPause(listener: () => void): () => void {
     this.pauseListeners.add(listener);
     return () => this.pauseListeners.delete(listener);
-  }
-
-  /** Calls `listener` with the new state on each pause and resume until the returned function is called. */
-  onChange(listener: (paused: boolean) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
   }
 
   /**
