@@ -13,7 +13,7 @@
  * - `slm-plain`: the tiny model as a folder without a manifest whose `config.json` declares its
  *   dtype (`transformers.js_config.dtype`, as onnx-community exports do).
  * - `slm-giant`: a model whose `config.json` and `manifest.json` describe an 8-billion-parameter
- *   model (its fp32 weights 32 GB, q4 4.5 GB, q4f16 4.2 GB... the files themselves are the tiny
+ *   model (its fp32 weights 32 GB, q4 5.7 GB, q4f16 3.6 GB... the files themselves are the tiny
  *   model's), for the checks that refuse a model the device cannot run before downloading it.
  *
  * Every changed copy gets its own `manifest.json` (what its host would publish), so the broken
@@ -78,8 +78,8 @@ for (const [file, size] of [
   ['onnx/model.onnx', 32.1 * GB],
   ['onnx/model_fp16.onnx', 16.1 * GB],
   ['onnx/model_quantized.onnx', 8.1 * GB],
-  ['onnx/model_q4.onnx', 4.5 * GB],
-  ['onnx/model_q4f16.onnx', 4.2 * GB],
+  ['onnx/model_q4.onnx', 5.7 * GB],
+  ['onnx/model_q4f16.onnx', 3.6 * GB],
 ]) {
   giantManifest.files[file] = { size: Math.round(size) };
 }

@@ -212,9 +212,17 @@ export function modelDelivery() {
       // The browser went away (a reload, a pause): nothing to do.
     }
     if (cutAt !== undefined) {
-      // The connection drops mid-file: what was written arrives, the rest never does.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      res.socket?.destroy();
+      // The connection drops mid-file: what was written arrives, the rest never does. The close
+      // waits until the bytes have left (a bare `destroy()` drops what Node still buffers) and a
+      // moment more: on loopback, bytes and close would otherwise reach Chromium in one read, and
+      // it reports the broken body without handing over its last bytes (a real network spreads a
+      // transfer over time).
+      const socket = res.socket;
+      if (socket) {
+        while (socket.writableLength > 0 && !socket.destroyed) await sleep(10);
+        await sleep(300);
+        socket.destroy();
+      }
     } else {
       res.end();
     }

@@ -40,6 +40,12 @@ export type SlmErrorCode =
   | 'integrity'
   /** The device ran out of memory loading or running the model (too large for this device). */
   | 'out-of-memory'
+  /**
+   * Known before downloading: this device plainly cannot run the model with this dtype (weights
+   * larger than WebAssembly's 4 GiB of memory where there is no usable WebGPU, or a tensor larger
+   * than the GPU's largest buffer). The message names the dtypes of the model that would fit.
+   */
+  | 'model-too-large'
   /** The GPU device was lost (driver reset, GPU process crash) and rebuilding the engine did not help. */
   | 'device-lost'
   /** Loading failed for another reason (unsupported architecture, ...). */

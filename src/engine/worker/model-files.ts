@@ -12,6 +12,7 @@
  * Runs only in the worker (it reads `navigator.gpu` and Cache Storage of the worker's origin,
  * which is the page's).
  */
+import { dtypesThatFit, fitProblem, largestTensorBytes, weightsBytes, type DeviceLimits } from './device-fit.js';
 import { chooseDtype, dtypePreferences, weightsFile } from './dtype-choice.js';
 import { ModelDownloads, partStore } from './download/model-downloads.js';
 import { declaredDtype } from './download/file-listing.js';
@@ -179,9 +180,16 @@ export async function hasCachedFiles(lib: Transformers, model: string): Promise<
   return (await cachedModelRequests(lib, model)).requests.length > 0;
 }
 
-/** Probes WebGPU from inside the worker (WorkerNavigator exposes `gpu` in Chromium). */
+/** The last probed adapter's buffer limit (see `device-fit.ts`); empty without WebGPU. */
+let adapterLimits: DeviceLimits = {};
+
+/**
+ * Probes WebGPU from inside the worker (WorkerNavigator exposes `gpu` in Chromium). Also notes the
+ * adapter's largest buffer for `checkDeviceFits` (not part of the public capabilities).
+ */
 export async function probeDevice(): Promise<DeviceCapabilities> {
   const none: DeviceCapabilities = { webgpu: false, fallbackAdapter: false, shaderF16: false };
+  adapterLimits = {};
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (!gpu) return none;
   try {
@@ -190,8 +198,13 @@ export async function probeDevice(): Promise<DeviceCapabilities> {
       features?: Set<string>;
       isFallbackAdapter?: boolean;
       info?: { isFallbackAdapter?: boolean };
+      limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
     } | null;
     if (!adapter) return none;
+    const { maxBufferSize, maxStorageBufferBindingSize } = adapter.limits ?? {};
+    if (maxBufferSize !== undefined && maxStorageBufferBindingSize !== undefined) {
+      adapterLimits = { gpuMaxBuffer: Math.min(maxBufferSize, maxStorageBufferBindingSize) };
+    }
     return {
       webgpu: true,
       // `info.isFallbackAdapter` is the current spelling; `isFallbackAdapter` the older one.
@@ -266,10 +279,13 @@ export async function resolveDtype(
     const usable = preferences.find((dtype) => dtype === declared);
     if (usable) return usable;
   }
-  // With a listing, these probes are answered from it without a request (download/model-downloads.ts).
+  // With a listing, these probes are answered from it without a request (download/model-downloads.ts),
+  // and a precision the device plainly cannot run is passed over (`checkDeviceFits` says why).
+  const files = (await modelDownloads().listing())?.files;
   let networkFailure: unknown;
   let reached = false;
   const dtype = await chooseDtype(device, shaderF16, async (candidate) => {
+    if (files && fitProblem(device, candidate, fitFigures(files, modelConfig, candidate), adapterLimits)) return false;
     try {
       const { exists } = await lib.ModelRegistry.get_file_metadata(model, weightsFile(candidate));
       reached = true;
@@ -351,6 +367,32 @@ export async function storageNeeded(
 ): Promise<number | null> {
   const { remaining, largest, unknown } = await downloadPlan(lib, model, modelConfig, device, dtype);
   return unknown ? null : remaining + (remaining > 0 ? largest : 0);
+}
+
+/** What `fitProblem` weighs for `dtype`: its weights' bytes (from the listing) and its largest tensor (from the config). */
+function fitFigures(files: ReadonlyMap<string, { size?: number }>, modelConfig: unknown, dtype: ResolvedDtype) {
+  return { weights: weightsBytes(files, dtype), tensor: largestTensorBytes(modelConfig, dtype) };
+}
+
+/**
+ * Refuses, before anything is downloaded, a model this device plainly cannot run on `device` with
+ * `dtype` (`model-too-large`): weights larger than WebAssembly's memory, or a tensor larger than the
+ * GPU's largest buffer (`device-fit.ts`). The message names the dtypes of the model that would fit.
+ * Needs the model's listing for weight sizes; without one only the GPU check can apply.
+ */
+export async function checkDeviceFits(model: string, modelConfig: unknown, device: ResolvedDevice, dtype: ResolvedDtype): Promise<void> {
+  const files = (await modelDownloads().listing())?.files ?? new Map<string, { size?: number }>();
+  const problem = fitProblem(device, dtype, fitFigures(files, modelConfig, dtype), adapterLimits);
+  if (!problem) return;
+  const fits = dtypesThatFit(device, files, modelConfig, adapterLimits);
+  const gb = (dtype: ResolvedDtype) => `${((weightsBytes(files, dtype) ?? 0) / 1e9).toFixed(1)} GB`;
+  const suggestion = fits.length
+    ? `dtype="${fits[0]}" (${gb(fits[0]!)} of weights) would fit${fits.length > 1 ? `, as would ${fits.slice(1).map((d) => `"${d}"`).join(', ')}` : ''}; or choose a smaller model.`
+    : 'Choose a smaller model.';
+  throw new SlmError(
+    'model-too-large',
+    `Model "${model}" cannot run on ${device === 'wasm' ? 'WebAssembly' : 'this GPU'} with dtype="${dtype}": ${problem}. ${suggestion}`,
+  );
 }
 
 /**

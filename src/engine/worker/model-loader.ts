@@ -13,6 +13,7 @@ import { classifyLoadError, isParseFailure } from './failure-classification.js';
 import {
   bytesToDownload,
   cacheStatus,
+  checkDeviceFits,
   checkStorageRoom,
   clearModelCache,
   configureEnvironment,
@@ -48,7 +49,14 @@ export interface LoadedModel {
 }
 
 /** Load failures on WebGPU after which WebAssembly is worth a try (the others fail there too). */
-const FALLBACK_CODES: ReadonlySet<SlmErrorCode> = new Set(['load-failed', 'model-invalid', 'out-of-memory', 'device-lost']);
+const FALLBACK_CODES: ReadonlySet<SlmErrorCode> = new Set([
+  'load-failed',
+  'model-invalid',
+  'out-of-memory',
+  'device-lost',
+  // Known before downloading: the GPU's buffers are too small; WebAssembly is checked in turn.
+  'model-too-large',
+]);
 
 /** A progress callback as transformers.js calls it. */
 type ProgressCallback = (info: { status: string; file?: string; loaded?: number; total?: number }) => void;
@@ -175,6 +183,8 @@ async function loadOn(
   const modelConfig = await readConfig(lib, config.model, progress_callback);
   const dtype: ResolvedDtype = await resolveDtype(lib, config.model, modelConfig, config.dtype, device, capabilities.shaderF16);
   if (!(await cacheStatus(lib, config.model, modelConfig, device, dtype)).allCached) {
+    // Before the first byte: can this device run it at all, and does it fit in storage?
+    await checkDeviceFits(config.model, modelConfig, device, dtype);
     await checkStorageRoom(await storageNeeded(lib, config.model, modelConfig, device, dtype), config.model);
   }
   const tokenizer = await lib.AutoTokenizer.from_pretrained(config.model, { progress_callback });
