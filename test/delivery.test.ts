@@ -183,6 +183,18 @@ describe('model delivery over broken networks', () => {
     expect(button()).to.equal(null);
   });
 
+  it('two engines of one origin loading the same model at once fetch its weights once (Web Locks)', async () => {
+    const size = await weightsSize();
+    await deliver(`rate=${size}`);
+    const first = await providerWithChat();
+    const second = await providerWithChat();
+    await Promise.all([first.load(), second.load()]);
+    const { bytes, requests } = await delivered();
+    expect(requests[WEIGHTS]).to.deep.equal(['200 -']);
+    expect(bytes[WEIGHTS]).to.equal(size);
+    await expectSameOutput(second, 'Shared?');
+  });
+
   it('a corrupted transfer under a declared SHA-256 is discarded and downloaded once more', async () => {
     await deliver('corrupt=1');
     const provider = await providerWithChat();

@@ -48,6 +48,7 @@ const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
  * @csspart empty - The empty state.
  * @csspart status - The status line (a polite live region).
  * @csspart progress - The model download progress bar.
+ * @csspart pause-button - Pauses or resumes the model download (beside the progress bar while files download).
  * @csspart composer - The area with the message field and buttons.
  * @csspart editing - The banner shown while an earlier message is edited.
  * @csspart input - The message field.

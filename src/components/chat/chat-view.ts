@@ -330,7 +330,6 @@ export class ChatView implements ElementView, ReactiveController {
     });
   };
 
-  /** Copy buttons of code blocks are handled here, by delegation (the renderer adds no listeners). */
   /** The status line's pause button: pauses or resumes the model's download. */
   private readonly toggleDownload = (pause: boolean) => {
     const engine = this.engines.engine;
@@ -338,6 +337,7 @@ export class ChatView implements ElementView, ReactiveController {
     else engine?.resumeDownload();
   };
 
+  /** Copy buttons of code blocks are handled here, by delegation (the renderer adds no listeners). */
   private readonly onLogClick = async (event: MouseEvent) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('[data-copy]');
     if (!button) return;

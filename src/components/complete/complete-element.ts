@@ -40,6 +40,7 @@ const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-vie
  * @csspart completion - The generated continuation.
  * @csspart status - The status line (a polite live region).
  * @csspart progress - The model download progress bar.
+ * @csspart pause-button - Pauses or resumes the model download (beside the progress bar while files download).
  * @csspart run-button - The button that starts a completion.
  * @csspart stop-button - The stop button, shown while generating.
  * @csspart copy-button - Copies the completion.

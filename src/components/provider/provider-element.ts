@@ -23,15 +23,15 @@ import { providerStyles } from './provider.styles.js';
  * once (`load="eager"` or `preload`), or when the page calls `load()` (`load="manual"`, for pages
  * that ask the visitor before downloading anything).
  *
- * @summary Loads a small language model on this device and shares it with the elements inside.
- *
- * @slot - Elements that use the model, such as `<slm-chat>` and `<slm-complete>`, and any markup around them.
- *
  * Downloads survive real networks: a broken transfer continues where it stopped (also after a
  * reload), each file is checked against the SHA-256 its host states before it is used, the
  * storage quota and what the device can run are checked before the first byte, and
  * `pauseDownload()` / `resumeDownload()` (or the pause button of a chat's or completion's status
  * line) pause a download without losing its bytes.
+ *
+ * @summary Loads a small language model on this device and shares it with the elements inside.
+ *
+ * @slot - Elements that use the model, such as `<slm-chat>` and `<slm-complete>`, and any markup around them.
  *
  * @fires slm-progress - As model files arrive. `detail: { loaded, total, progress, file, paused? }`, `progress` from 0 to 1; `paused` is `true` while the download is paused.
  * @fires slm-ready - The model is loaded. `detail: { model, device, dtype, loadMs, capabilities, fallbackReason? }`.

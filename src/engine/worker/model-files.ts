@@ -92,7 +92,10 @@ export function configureEnvironment(lib: Transformers, config: WorkerLoadConfig
   downloads = new ModelDownloads(
     folderUrl,
     config.modelBaseUrl ? { kind: 'folder', folderUrl } : { kind: 'hub', hubHost: env.remoteHost, model: config.model },
-    { onStorageRefused: (error) => (cacheWriteFailure ??= error) },
+    {
+      onStorageRefused: (error) => (cacheWriteFailure ??= error),
+      cachedCopy: async (url) => (typeof caches === 'undefined' ? undefined : (await caches.open(CACHE_NAME)).match(url)),
+    },
   );
   env.fetch = downloads.fetch;
   env.cacheKey = CACHE_NAME;

@@ -115,9 +115,9 @@ export type ListingLocation = { kind: 'hub'; hubHost: string; model: string } | 
 
 /**
  * Reads the listing: the Hub's (following its pages) or the folder's manifest. Resolves `null`
- * when there is none (no manifest: a 404; or the Hub did not answer with a listing), so the
- * caller falls back to asking file by file. Network failures reject (`fetchFile` decides about
- * retries); a manifest that does not parse rejects with a `SyntaxError`.
+ * when there is none (no manifest: a 404, an HTML page, not JSON; or the Hub did not answer with
+ * a listing), so the caller falls back to asking file by file. Network failures reject
+ * (`fetchFile` decides about retries); JSON that is not a manifest rejects with a `SyntaxError`.
  */
 export async function fetchListing(
   where: ListingLocation,
@@ -125,11 +125,19 @@ export async function fetchListing(
 ): Promise<FileListing | null> {
   if (where.kind === 'folder') {
     const response = await fetchFile(`${where.folderUrl}${MANIFEST_FILE}`);
-    if (!response.ok) {
+    // Some servers answer every unknown path with their index page (single-page-app fallbacks):
+    // that is no manifest either.
+    if (!response.ok || /html/i.test(response.headers.get('content-type') ?? '')) {
       await response.body?.cancel().catch(() => {});
       return null;
     }
-    return { source: 'manifest', files: parseManifest(await response.json()) };
+    let json: unknown;
+    try {
+      json = await response.json();
+    } catch {
+      return null;
+    }
+    return { source: 'manifest', files: parseManifest(json) };
   }
   const files = new Map<string, ListedFile>();
   let url: string | undefined = hubTreeUrl(where.hubHost, where.model);

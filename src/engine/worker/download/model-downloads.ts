@@ -47,15 +47,25 @@ export class ModelDownloads {
   private listed: Promise<FileListing | null> | undefined;
   private readonly context: DownloadContext;
   private sink: FileProgressSink | undefined;
-  /** Files this object downloaded: their parts go once the whole file is in the model cache. */
-  private readonly downloaded = new Set<string>();
+  /**
+   * Files this object downloaded, each with the release of its download lock: their parts go, and
+   * the lock is released, once the whole file is in the model cache (`finished`).
+   */
+  private readonly downloaded = new Map<string, () => void>();
+  private readonly cachedCopy: (url: string) => Promise<Response | undefined>;
 
   constructor(
     /** Every file of the model starts with this URL (ends with `/`). */
     readonly folderUrl: string,
     private readonly where: ListingLocation,
-    options: { limits?: RetryLimits; onStorageRefused?(error: unknown): void } = {},
+    options: {
+      limits?: RetryLimits;
+      onStorageRefused?(error: unknown): void;
+      /** The model cache's copy of a file, if it has one (another tab may have finished it meanwhile). */
+      cachedCopy?(url: string): Promise<Response | undefined>;
+    } = {},
   ) {
+    this.cachedCopy = options.cachedCopy ?? (async () => undefined);
     this.context = {
       network,
       store: partStore,
@@ -76,8 +86,13 @@ export class ModelDownloads {
    * a host that cannot be reached rejects, as any of its files would.
    */
   listing(): Promise<FileListing | null> {
-    this.listed ??= fetchListing(this.where, (url) => fetchWithRetry(url, this.context));
-    this.listed.catch(() => (this.listed = undefined));
+    this.listed ??= fetchListing(this.where, (url) => fetchWithRetry(url, this.context)).catch((error: unknown) => {
+      // Unreachable (or refused: an API blocked by a proxy) after the retries: load without a
+      // listing, as for a folder without a manifest; the files' own requests decide the rest.
+      if (error instanceof TypeError) return null;
+      this.listed = undefined;
+      throw error;
+    });
     return this.listed;
   }
 
@@ -102,15 +117,58 @@ export class ModelDownloads {
       }
       return network(input, init);
     }
-    this.downloaded.add(url);
-    return downloadFile(
-      { url, file, expected: listed, onProgress: (loaded, total) => this.sink?.(file, loaded, total) },
-      this.context,
-    );
+    const release = await downloadLock(url);
+    try {
+      // Another tab (another worker of this origin) may have finished the file while we waited.
+      const cached = await this.cachedCopy(url);
+      if (cached) {
+        release();
+        return cached;
+      }
+      const response = await downloadFile(
+        { url, file, expected: listed, onProgress: (loaded, total) => this.sink?.(file, loaded, total) },
+        this.context,
+      );
+      if (response.status !== 200) {
+        release();
+        return response;
+      }
+      this.downloaded.set(url, release);
+      return response;
+    } catch (error) {
+      release();
+      throw error;
+    }
   };
 
   /** A file is in the model cache now (or storage refused it): its parts are no longer needed. */
   async finished(url: string): Promise<void> {
-    if (this.downloaded.delete(url)) await partStore.discard(url);
+    const release = this.downloaded.get(url);
+    if (!release) return;
+    this.downloaded.delete(url);
+    try {
+      await partStore.discard(url);
+    } finally {
+      release();
+    }
   }
+}
+
+/**
+ * Waits until this worker is the only one of the origin downloading `url` (Web Locks; two tabs
+ * opened at once would otherwise fetch the same bytes twice and write the same parts). Resolves
+ * with the release. Without Web Locks, at once.
+ */
+async function downloadLock(url: string): Promise<() => void> {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  if (!locks) return () => {};
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await new Promise<void>((granted) => {
+    void locks.request(`slm-download ${url}`, () => {
+      granted();
+      return held;
+    });
+  });
+  return release;
 }
