@@ -131,6 +131,41 @@ describe('model delivery over broken networks', () => {
     await expectSameOutput(second, 'Reloaded?');
   });
 
+  it('a real page reload mid-download continues from the bytes kept (script-tag page in a frame)', async () => {
+    const size = await weightsSize();
+    await deliver(`rate=${Math.round(size / 4)}`);
+    const frame = document.createElement('iframe');
+    frame.src = '/test/fixtures/cdn-page.html';
+    document.body.append(frame);
+    try {
+      const opened = async () => {
+        await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+        const page = frame.contentWindow as Window & typeof globalThis;
+        await until(() => Boolean(page.customElements.get('slm-provider')), 10_000, 'the elements');
+        return page.document.querySelector('slm-provider') as SlmProviderElement;
+      };
+      const first = await opened();
+      let weights = 0;
+      first.addEventListener('slm-progress', (event) => {
+        if (event.detail.file === 'onnx/model.onnx') weights = event.detail.loaded;
+      });
+      void first.load().catch(() => {});
+      await until(() => weights > size * 0.5, 30_000, 'half the weights');
+      const reloaded = opened();
+      frame.contentWindow!.location.reload();
+      const second = await reloaded;
+      await deliver();
+      await second.load();
+      const { requests, bytes } = await delivered();
+      expect(requests[WEIGHTS]).to.have.length(1);
+      const resumedAt = Number(/206 bytes=(\d+)-/.exec(requests[WEIGHTS]![0]!)?.[1]);
+      expect(resumedAt).to.be.greaterThan(size * 0.3);
+      expect(bytes[WEIGHTS]).to.equal(size - resumedAt);
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('pauseDownload() stops the transfer and keeps its bytes; resumeDownload() continues with a Range request', async () => {
     const size = await weightsSize();
     await deliver(`rate=${Math.round(size / 4)}`);
@@ -202,6 +237,16 @@ describe('model delivery over broken networks', () => {
     const { requests } = await delivered();
     expect(requests[WEIGHTS]).to.deep.equal(['200 -', '200 -']);
     await expectSameOutput(provider, 'Verified?');
+  });
+
+  it("without a manifest, the SHA-256 the host states in X-Linked-ETag (as the Hub does) is checked", async () => {
+    await deliver('corrupt=2');
+    const provider = await fixture<SlmProviderElement>(
+      html`<slm-provider model="slm-plain" model-base-url=${MODEL_BASE} device="wasm" dtype="fp32"></slm-provider>`,
+    );
+    const failure = (await provider.load().catch((error: { code: string }) => error)) as { code: string };
+    expect(failure.code).to.equal('integrity');
+    expect((await delivered()).requests['/models/slm-plain/onnx/model.onnx']).to.deep.equal(['200 -', '200 -']);
   });
 
   it('a second corrupted transfer fails with integrity, and nothing of the file is used or kept', async () => {

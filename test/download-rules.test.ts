@@ -79,6 +79,16 @@ describe('download rules', () => {
       expect([...listing!.files.keys()]).to.deep.equal(['config.json', 'onnx/model.onnx']);
       const none = await fetchListing({ kind: 'folder', folderUrl: 'https://host.test/m/' }, async () => new Response('', { status: 404 }));
       expect(none).to.equal(null);
+      // A single-page-app server's index page in place of the manifest is no manifest either.
+      const page = await fetchListing({ kind: 'folder', folderUrl: 'https://host.test/m/' }, async () =>
+        new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } }),
+      );
+      expect(page).to.equal(null);
+      // A list without config.json cannot be whole: not used.
+      const partial = await fetchListing({ kind: 'folder', folderUrl: 'https://host.test/m/' }, async () =>
+        new Response(JSON.stringify({ files: { 'onnx/model.onnx': { size: 1 } } })),
+      );
+      expect(partial).to.equal(null);
     });
 
     it('reads the dtype a model declares in transformers.js_config', () => {

@@ -137,7 +137,7 @@ export async function fetchListing(
     } catch {
       return null;
     }
-    return { source: 'manifest', files: parseManifest(json) };
+    return complete({ source: 'manifest', files: parseManifest(json) });
   }
   const files = new Map<string, ListedFile>();
   let url: string | undefined = hubTreeUrl(where.hubHost, where.model);
@@ -150,5 +150,14 @@ export async function fetchListing(
     for (const [path, file] of parseHubTree(await response.json())) files.set(path, file);
     url = nextPageUrl(response.headers.get('link'), url);
   }
-  return { source: 'hub', files };
+  return complete({ source: 'hub', files });
+}
+
+/**
+ * The listing, if it can be trusted to be whole: files it does not name are answered "not found"
+ * without asking, so a list cut short (a page lost, a manifest written for another folder) would
+ * hide files that exist. Every model has a `config.json`; a list without one is not used.
+ */
+function complete(listing: FileListing): FileListing | null {
+  return listing.files.has('config.json') ? listing : null;
 }
