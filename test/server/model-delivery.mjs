@@ -17,8 +17,8 @@
  * - `break=0.3,0.7` → each matching file's transfer is cut (the connection closed, no more bytes)
  *   the first time it reaches 30 % of the file, and the first time it reaches 70 %;
  * - `ranges=0` → `Range` is ignored: every answer is the whole file (200) and no `Accept-Ranges`;
- * - `corrupt=N` → the first N transfers of a matching file carry one flipped byte (in the middle
- *   of the file);
+ * - `corrupt=N` → the first N transfers of a matching file that include its middle byte carry it
+ *   flipped;
  * - `rate=B` → matching files are sent at about B bytes per second (a slow network);
  * - `down-after=F` → once a matching file's transfer reaches the fraction F of it, the host stops
  *   answering for matching files (every later request's connection is closed at once);
@@ -174,13 +174,12 @@ export function modelDelivery() {
     }
     let body = info.bytes.subarray(start, end + 1);
     const state = matching ? stateOf(path, info.size) : undefined;
-    if (state && mode.corrupt > state.corrupted) {
+    const flip = Math.floor(info.size / 2) - start;
+    if (state && mode.corrupt > state.corrupted && flip >= 0 && flip < body.length) {
+      // Counted only where the flipped byte is part of the transfer (not a 1-byte size probe).
       state.corrupted++;
-      const flip = Math.floor(info.size / 2) - start;
-      if (flip >= 0 && flip < body.length) {
-        body = Buffer.from(body);
-        body[flip] ^= 0xff;
-      }
+      body = Buffer.from(body);
+      body[flip] ^= 0xff;
     }
     // Where this transfer is cut: the first break point inside it.
     let cutAt;
