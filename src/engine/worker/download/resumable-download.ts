@@ -1,7 +1,8 @@
 /**
  * One model file over a network that breaks (issue #16): resumed, verified, persisted.
  *
- * - **Resume.** Bytes are persisted in parts as they arrive (`PartStore`); after a broken
+ * - **Resume.** Bytes are persisted in parts as they arrive (`PartStore`, written in the
+ *   background so that reading keeps pace with the network); after a broken
  *   transfer, a pause or a reload the next request asks for the rest with `Range: bytes=N-`,
  *   plus `If-Range` with the file's validator (its strong `ETag`, else `Last-Modified`) on the
  *   page's own origin. Other origins get no `If-Range`, which is not a CORS-safelisted header (a
@@ -12,13 +13,12 @@
  * - **Retry.** Network failures and 408/429/5xx answers are retried with growing waits, and the
  *   engine gives up after a bounded time without progress (`retry-policy.ts`).
  * - **Verify.** Where a SHA-256 is known (the model's listing, or the `X-Linked-ETag` the Hub
- *   sends), it is computed as bytes arrive and checked before the file is handed to
+ *   sends), it is computed once the file is held and checked before the file is handed to
  *   transformers.js (which then uses and caches it). A mismatch discards the bytes and downloads
  *   once more; a second mismatch fails with `integrity`. A known size is checked the same way.
  * - **Progress** is the bytes of the file held, so it never goes back: across a resume it
  *   continues from the bytes held; after a restart it waits until the new transfer passes them.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { SlmError, errorText } from '../../shared/errors.js';
 import type { DownloadGate } from './download-gate.js';
 import { normalizeSha256, type ListedFile } from './file-listing.js';
@@ -103,7 +103,19 @@ function sizeOfFullAnswer(response: Response): number | undefined {
   return length === null ? undefined : Number(length);
 }
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+/**
+ * The SHA-256 of a file, in hex; `undefined` where Web Crypto is missing (a page not served over
+ * HTTPS or from localhost, where Cache Storage and WebGPU are missing too): then only sizes are
+ * checked. Computed natively over the whole file once it is held: Web Crypto has no incremental
+ * digest, and hashing in JavaScript as bytes arrived (@noble/hashes) was several times slower and
+ * held the reader back (bench section 6 on a loaded 2-core machine), at the cost of one more copy
+ * of the file in memory for a moment.
+ */
+async function sha256Hex(file: Blob): Promise<string | undefined> {
+  if (typeof crypto === 'undefined' || !crypto.subtle) return undefined;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /** Joins byte arrays. */
@@ -168,14 +180,20 @@ export async function downloadFile(request: DownloadRequest, context: DownloadCo
   let received = held.received;
   let size = expected?.size ?? held.size;
   let validators = held.validators;
-  let parts = [...held.parts];
-  /** Bytes received but not yet persisted, from offset `pendingStart`. */
+  /**
+   * The bytes held, in order from 0: parts in Cache Storage (`key`), and parts still in memory
+   * (`bytes`: being written, or kept there because storage refused them).
+   */
+  let segments: { start: number; end: number; key?: string; bytes?: Uint8Array }[] = held.parts.map((part) => ({ ...part }));
+  /** Bytes received but not yet handed to a part, from offset `pendingStart`. */
   let pending: Uint8Array[] = [];
   let pendingStart = received;
   let pendingBytes = 0;
+  /** Part writes, one after the other, in the background: reading never waits for the disk. */
+  let writes: Promise<void> = Promise.resolve();
+  let writesInFlight = 0;
   let storageRefused = false;
   let wanted = expected?.sha256;
-  let hasher: ReturnType<typeof sha256.create> | undefined;
   let contentType = 'application/octet-stream';
   /** Progress shown so far (never decreasing). */
   let shown = 0;
@@ -185,38 +203,51 @@ export async function downloadFile(request: DownloadRequest, context: DownloadCo
     request.onProgress?.(shown, size);
   };
 
-  /** Starts hashing, first over the bytes already held (after a reload, or when a hash shows up late). */
-  const startHashing = async () => {
-    hasher = sha256.create();
-    for (const blob of await store.blobs(parts)) hasher.update(new Uint8Array(await blob.arrayBuffer()));
-    for (const chunk of pending) hasher.update(chunk);
+  /** The bytes held, as Blobs in order (stored parts are backed by Cache Storage, not memory). */
+  const heldBlobs = async (): Promise<Blob[]> => {
+    const stored = await store.blobs(segments.filter((segment) => !segment.bytes) as { key: string }[]);
+    let next = 0;
+    const blobs = segments.map((segment) => (segment.bytes ? new Blob([segment.bytes as Uint8Array<ArrayBuffer>]) : stored[next++]!));
+    return [...blobs, ...pending.map((chunk) => new Blob([chunk as Uint8Array<ArrayBuffer>]))];
+  };
+  /** Hands the pending bytes to a part, written to Cache Storage in the background (kept in memory if storage refuses). */
+  const persist = () => {
+    if (pendingBytes === 0) return;
+    const segment = { start: pendingStart, end: pendingStart + pendingBytes, bytes: concat(pending, pendingBytes) } as {
+      start: number;
+      end: number;
+      key?: string;
+      bytes?: Uint8Array;
+    };
+    segments.push(segment);
+    pending = [];
+    pendingStart = segment.end;
+    pendingBytes = 0;
+    if (storageRefused) return;
+    writesInFlight++;
+    writes = writes
+      .then(async () => {
+        if (storageRefused) return;
+        try {
+          segment.key = await store.put(url, segment.start, segment.bytes!, size, validators);
+          delete segment.bytes;
+        } catch (error) {
+          storageRefused = true;
+          context.onStorageRefused?.(error);
+        }
+      })
+      .finally(() => writesInFlight--);
   };
   /** Forgets every byte held: the next request starts at 0. */
   const restart = async () => {
+    await writes;
     await store.discard(url);
-    parts = [];
+    segments = [];
     pending = [];
     received = pendingStart = pendingBytes = 0;
     validators = {};
-    if (hasher) hasher = sha256.create();
-  };
-  /** Persists the pending bytes as one part (kept in memory if storage refuses). */
-  const persist = async () => {
-    if (pendingBytes === 0 || storageRefused) return;
-    const bytes = concat(pending, pendingBytes);
-    try {
-      const key = await store.put(url, pendingStart, bytes, size, validators);
-      parts.push({ key, start: pendingStart, end: pendingStart + bytes.byteLength });
-      pending = [];
-      pendingStart += bytes.byteLength;
-      pendingBytes = 0;
-    } catch (error) {
-      storageRefused = true;
-      context.onStorageRefused?.(error);
-    }
   };
 
-  if (wanted) await startHashing();
   show();
 
   /** Transfers the rest of the file; resolves once every byte is held, or with the server's refusal. */
@@ -273,10 +304,7 @@ export async function downloadFile(request: DownloadRequest, context: DownloadCo
         }
         contentType = response.headers.get('content-type') ?? contentType;
         const stated = statedSha256(response);
-        if (!wanted && stated) {
-          wanted = stated;
-          await startHashing();
-        }
+        wanted ??= stated;
         if (!response.body) throw new TypeError('network error: an answer without a body');
         const reader = response.body.getReader();
         const partBytes = partSize(size);
@@ -286,23 +314,28 @@ export async function downloadFile(request: DownloadRequest, context: DownloadCo
           pending.push(value);
           pendingBytes += value.byteLength;
           received += value.byteLength;
-          hasher?.update(value);
           lastProgress = performance.now();
           attempt = 0;
           restartsWithoutProgress = 0;
           show();
-          if (pendingBytes >= partBytes) await persist();
+          if (pendingBytes >= partBytes) {
+            persist();
+            // At most a few parts wait in memory for the disk.
+            if (writesInFlight > 2) await writes;
+          }
         }
         if (size !== undefined && received < size) throw new TypeError('network error: the connection closed before the end of the file');
         size ??= received;
         return undefined;
       } catch (error) {
         if (controller.signal.aborted && gate.isPaused) {
-          await persist();
+          persist();
+          await writes;
           continue;
         }
         if (!isTransient(error)) throw error;
-        await persist();
+        persist();
+        await writes;
         if (shouldGiveUp({ msWithoutProgress: performance.now() - lastProgress, hostAnswered: context.host.answered }, limits)) {
           if (!context.host.answered) throw error;
           throw new SlmError(
@@ -318,17 +351,18 @@ export async function downloadFile(request: DownloadRequest, context: DownloadCo
     }
   };
 
+  let whole: Blob;
   for (let verified = 0; ; verified++) {
     const refusal = await transfer();
     if (refusal) return refusal;
+    // Every write settled: once the file is cached, its parts are deleted (`ModelDownloads.finished`).
+    await writes;
+    whole = new Blob(await heldBlobs());
     const sizeWrong = (expected?.size !== undefined && received !== expected.size) || (size !== undefined && received !== size);
-    const digest = wanted && hasher ? hex(hasher.digest()) : undefined;
-    if (!sizeWrong && digest === wanted) break;
-    const what = sizeWrong
-      ? `${received} bytes instead of ${expected?.size ?? size}`
-      : `SHA-256 ${digest} instead of ${wanted}`;
+    const digest = !sizeWrong && wanted ? await sha256Hex(whole) : undefined;
+    if (!sizeWrong && (digest === undefined || digest === wanted)) break;
+    const what = sizeWrong ? `${received} bytes instead of ${expected?.size ?? size}` : `SHA-256 ${digest} instead of ${wanted}`;
     await restart();
-    if (wanted) hasher = sha256.create();
     if (verified >= 1) {
       throw new SlmError(
         'integrity',
@@ -337,9 +371,8 @@ export async function downloadFile(request: DownloadRequest, context: DownloadCo
     }
   }
 
-  const blobs = [...(await store.blobs(parts)), ...pending.map((chunk) => new Blob([chunk as Uint8Array<ArrayBuffer>]))];
   const headers = new Headers({ 'content-type': contentType, 'content-length': String(received) });
   if (validators.etag) headers.set('etag', validators.etag);
   if (validators.lastModified) headers.set('last-modified', validators.lastModified);
-  return new Response(new Blob(blobs), { status: 200, headers });
+  return new Response(whole, { status: 200, headers });
 }
