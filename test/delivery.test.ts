@@ -116,6 +116,8 @@ describe('model delivery over broken networks', () => {
 
     await deliver();
     const second = await providerWithChat();
+    // What is still to download counts the bytes kept.
+    expect(await second.downloadSize()).to.be.below(size * 0.7);
     const weightsProgress: number[] = [];
     second.addEventListener('slm-progress', (event) => {
       if (event.detail.file === 'onnx/model.onnx') weightsProgress.push(event.detail.loaded);
@@ -129,6 +131,24 @@ describe('model delivery over broken networks', () => {
     // The weights' progress starts from the bytes kept, not from zero.
     expect(weightsProgress[0]).to.be.at.least(resumedAt);
     await expectSameOutput(second, 'Reloaded?');
+  });
+
+  it('clearCache() deletes the bytes of an unfinished download too', async () => {
+    const size = await weightsSize();
+    await deliver(`rate=${Math.round(size / 4)}`);
+    const provider = await providerWithChat();
+    let weights = 0;
+    provider.addEventListener('slm-progress', (event) => {
+      if (event.detail.file === 'onnx/model.onnx') weights = event.detail.loaded;
+    });
+    const abandoned = provider.load().catch(() => {});
+    await until(() => weights > size * 0.4, 30_000, 'part of the weights');
+    provider.unload();
+    await abandoned;
+    expect(await (await caches.open('slm-download-parts')).keys()).to.not.deep.equal([]);
+    await provider.clearCache();
+    expect(await (await caches.open('slm-download-parts')).keys()).to.deep.equal([]);
+    expect(await provider.downloadSize()).to.be.above(size);
   });
 
   it('a real page reload mid-download continues from the bytes kept (script-tag page in a frame)', async () => {
