@@ -51,8 +51,9 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false, arguments: false } }],
       // Errors cross the worker boundary as plain data and are rebuilt on the other side.
       '@typescript-eslint/prefer-promise-reject-errors': 'off',
-      // `text || fallback`: an empty string means "none" for our strings (attribute values, labels).
-      '@typescript-eslint/prefer-nullish-coalescing': ['error', { ignorePrimitives: { string: true } }],
+      // `text || fallback`, `size || known`: an empty string or a 0 means "none" for our strings and
+      // byte counts, and boolean conditions read best with `||`.
+      '@typescript-eslint/prefer-nullish-coalescing': ['error', { ignorePrimitives: { string: true, number: true, boolean: true } }],
       // `typeof import('@huggingface/transformers')` names the lazily imported library's types
       // without importing it (the worker loads it on first need).
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],

@@ -6,8 +6,10 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { untouchedFiles } from './scripts/static-files.mjs';
+import { consoleCapture } from './test/server/console-capture.mjs';
 import { cspPages } from './test/server/csp-pages.mjs';
 import { fixtureModels } from './test/server/fixture-models.mjs';
+import { modelDelivery } from './test/server/model-delivery.mjs';
 import { requestLog } from './test/server/request-log.mjs';
 import { tabsPlugin } from './test/server/tabs.mjs';
 
@@ -33,8 +35,8 @@ export default {
   testsFinishTimeout: 20 * 60 * 1000,
   browserStartTimeout: 120 * 1000,
   testFramework: { config: { timeout: 120_000 } },
-  middleware: [requestLog(), fixtureModels(), cspPages(), untouchedFiles()],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'test/tsconfig.json', target: 'es2022' }), tabsPlugin()],
+  middleware: [requestLog(), fixtureModels(), cspPages(), modelDelivery(), untouchedFiles()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'test/tsconfig.json', target: 'es2022' }), consoleCapture(), tabsPlugin()],
   browsers: [chromium()],
   groups: [
     // The same tests' promise for visitors without WebGPU: a browser without the flag has no adapter.

@@ -96,6 +96,16 @@ export function summaryRows(r) {
       const o = l.offlineWarmLoad;
       add(6, 'Warm load with the model host unreachable (offline)', o.ok ? `ready in ${ms(Math.round(o.ms))}` : `fails: ${o.code} (${o.message})`, 'loads from cache', o.ok);
     }
+    if (l.flaky) {
+      const f = l.flaky;
+      add(
+        6,
+        'Cold load over a flaky connection (every weights transfer cut at 30 % and 70 %)',
+        `${ms(f.coldMs)} (clean ${ms(l.coldMs)}), model bytes ${mb(f.modelBytes)} = ${f.bytesRatio}× the clean load's`,
+        '≤ 1.15× bytes',
+        f.bytesRatio <= 1.15,
+      );
+    }
     const p = l.secondProvider;
     if (p) add(6, 'Second provider, same model, same page', `${ms(p.ms)} to ready; +${p.workerScripts} worker, ${mb(p.modelBytes)} model bytes, +${mib(p.rendererRssIncreaseBytes)} RSS`, '(reported)');
   }
@@ -255,6 +265,7 @@ export async function writeResultsMarkdown(r, path) {
     out.push(mdTable(['', 'time to ready', 'bytes over the network'], [
       ['cold (empty Cache Storage)', ms(l.coldMs), `${mb(l.coldBytes)}: ${cat(l.coldByCategory)}`],
       ['warm (new page, same profile)', ms(l.warmMs), `${mb(l.warmBytes)}: ${cat(l.warmByCategory)}`],
+      ...(l.flaky ? [['cold over a flaky connection (weights cut at 30 % and 70 %)', ms(l.flaky.coldMs), `model ${mb(l.flaky.modelBytes)} (${l.flaky.bytesRatio}× the clean cold load's); weights requests: ${l.flaky.weightRequests.join(', ')}`]] : []),
       ...(l.secondProvider ? [['second provider, same model, same page', ms(l.secondProvider.ms), `${mb(l.secondProvider.totalBytes)}; ${l.secondProvider.workerScripts} more worker script, ${l.secondProvider.workers} workers in all, RSS +${mib(l.secondProvider.rendererRssIncreaseBytes)}`]] : []),
     ]));
     out.push('');
@@ -338,7 +349,10 @@ hardly depend on what else the machine is doing.
    Storage in a fresh profile, then warm in a new page of the same profile (the model and ONNX
    Runtime's wasm come from Cache Storage; the server answers revalidations of scripts with 304,
    no body), then warm again with every request to the model host failing (an offline visit).
-   Then a second \`<slm-provider>\` for the same model on the cold page.
+   Then a second \`<slm-provider>\` for the same model on the cold page. Then cold again over a
+   flaky connection: the server cuts every transfer of the weights the first time it reaches 30 %
+   and 70 % of the file (the connection closes, as a dropped Wi-Fi does); bytes are the model's
+   bytes the server sent.
 7. **Bundle.** Brotli (node:zlib, quality 11; the wasm at quality 9) of the files in \`dist/cdn/\`.
    Lazy loading from the server's log: a page with a provider and a chat, idle for 1.5 s; then the
    pointer enters the chat (the chat then asks whether the model is cached, to show the download

@@ -7,7 +7,8 @@
  * Like common static hosts (nginx, CDNs) it answers single `Range` requests with 206 and
  * revalidates with `ETag` (`Cache-Control: no-cache`): the browser's HTTP cache may keep a file
  * but must ask first, so every use of a file shows up in the log, and a 304 costs no body bytes.
- * What the library caches itself (Cache Storage) never reaches the server at all.
+ * What the library caches itself (Cache Storage) never reaches the server at all. `faults` makes
+ * the connection flaky on demand (weights transfers cut mid-file).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -27,12 +28,26 @@ const PUBLIC = ['/bench/', '/dist/', '/models/', '/node_modules/'];
  */
 
 /**
+ * Faults of a flaky connection, for the load benchmark (issue #16): while `breaks` is set, every
+ * transfer of a weights file (`*.onnx`) is cut (the connection closed, the rest never sent) the
+ * first time it reaches each of these fractions of the file. Setting `faults.breaks` anew forgets
+ * which cuts were made.
+ * @typedef {object} Faults
+ * @property {number[] | undefined} breaks Fractions of the file, e.g. `[0.3, 0.7]`.
+ */
+
+/**
  * Starts the server on a free loopback port.
- * @returns {Promise<{ origin: string, log: RequestRecord[], close(): Promise<void> }>}
+ * @returns {Promise<{ origin: string, log: RequestRecord[], faults: Faults, close(): Promise<void> }>}
  */
 export async function startBenchServer() {
   /** @type {RequestRecord[]} */
   const log = [];
+  /** @type {Faults} */
+  const faults = { breaks: undefined };
+  /** Per weights file: the cuts still to make (byte offsets), for the current `faults.breaks`. */
+  let cuts = new Map();
+  let cutsFor;
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const record = { at: performance.now(), path: url.pathname, status: 404, range: Boolean(request.headers.range), bytes: 0 };
@@ -87,15 +102,42 @@ export async function startBenchServer() {
       response.end();
       return;
     }
-    const stream = createReadStream(file.path, { start, end });
+    // A flaky connection: the first cut inside this transfer ends it there.
+    let last = end;
+    let cut = false;
+    if (faults.breaks && file.path.endsWith('.onnx')) {
+      if (cutsFor !== faults.breaks) {
+        cuts = new Map();
+        cutsFor = faults.breaks;
+      }
+      if (!cuts.has(url.pathname)) cuts.set(url.pathname, faults.breaks.map((f) => Math.floor(file.size * f)));
+      const pending = cuts.get(url.pathname);
+      const index = pending.findIndex((offset) => offset > start && offset <= end);
+      if (index >= 0) {
+        last = pending.splice(index, 1)[0] - 1;
+        cut = true;
+      }
+    }
+    const stream = createReadStream(file.path, { start, end: last });
     stream.on('data', (chunk) => (record.bytes += chunk.length));
-    stream.pipe(response);
+    if (!cut) {
+      stream.pipe(response);
+      return;
+    }
+    stream.pipe(response, { end: false });
+    stream.on('end', () => {
+      // Once the bytes have left (and a moment more, as on a real network), the connection drops.
+      const socket = response.socket;
+      const close = () => (socket && socket.writableLength > 0 ? setTimeout(close, 10) : setTimeout(() => socket?.destroy(), 300));
+      close();
+    });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {
     origin: `http://127.0.0.1:${port}`,
     log,
+    faults,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -7,12 +7,14 @@
  *     [--rope-theta 10000] [--eos-bias -12]
  *
  * Writes `<out>/<id>/{config.json, generation_config.json, tokenizer.json,
- * tokenizer_config.json, onnx/model.onnx}`. Output is deterministic; files that already have
+ * tokenizer_config.json, onnx/model.onnx}` and the folder's `manifest.json` (sizes and SHA-256,
+ * `scripts/write-manifest.mjs`). Output is deterministic; files that already have
  * the right contents are left alone, so running it from `pretest` costs a fraction of a second.
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, writeTinyModel } from './tiny-model/index.mjs';
+import { writeManifest } from './write-manifest.mjs';
 
 /** CLI flag → option name; every flag takes a value. */
 const FLAGS = {
@@ -84,6 +86,8 @@ try {
   const { dir, written, totalBytes, parameterCount } = await writeTinyModel(options);
   const where = relative(process.cwd(), dir) || '.';
   const size = `${(totalBytes / 1e6).toFixed(2)} MB, ${(parameterCount / 1e6).toFixed(2)}M params`;
+  // Served like a self-hosted folder should be: with its manifest (scripts/write-manifest.mjs).
+  await writeManifest(dir);
   const ms = Math.round(performance.now() - started);
   console.log(
     written.length

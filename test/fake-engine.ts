@@ -11,6 +11,7 @@ import type {
   GenerationInput,
   GenerationResult,
   GenerationSettings,
+  LoadProgress,
   SlmEngine,
 } from '../dist/index.js';
 
@@ -24,7 +25,7 @@ export interface FakeCall {
 export class FakeEngine extends EventTarget implements SlmEngine {
   status: EngineStatus = 'idle';
   error = null;
-  progress = null;
+  progress: LoadProgress | null = null;
   info = null;
   capabilities = null;
   loadMode = 'lazy' as const;
@@ -97,6 +98,20 @@ export class FakeEngine extends EventTarget implements SlmEngine {
 
   async downloadSize() {
     return this.cached ? 0 : this.size;
+  }
+
+  /** Records pause and resume requests (`paused` in `progress`, as the real engine reports). */
+  pauseDownload() {
+    if (this.status !== 'loading' || this.progress?.paused) return;
+    this.progress = { ...(this.progress ?? { loaded: 0, total: 0, progress: 0 }), paused: true };
+    this.dispatchEvent(new CustomEvent('progress', { detail: this.progress }));
+  }
+
+  resumeDownload() {
+    if (!this.progress?.paused) return;
+    const { paused: _paused, ...figures } = this.progress;
+    this.progress = figures;
+    this.dispatchEvent(new CustomEvent('progress', { detail: this.progress }));
   }
 }
 

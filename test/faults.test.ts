@@ -81,7 +81,7 @@ describe('faults and recovery (real model)', () => {
     await clearModelCache();
     const expected = await referenceGeneration([{ role: 'user', content: 'Offline?' }], 16);
 
-    // First visit: downloads (dtype="auto" on wasm probes q8 and q4, then takes fp32).
+    // First visit: downloads (dtype="auto" on wasm: the folder's manifest lists only fp32 weights).
     const first = await openPlainPage();
     expect(await chatIn(first.page, 'Offline?')).to.equal(expected.text);
     first.frame.remove();

@@ -49,6 +49,7 @@ const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
  * @csspart empty - The empty state.
  * @csspart status - The status line (a polite live region). What the transcript shows (an error, a download) it announces without showing.
  * @csspart progress - The model download progress bar, in the waiting reply of the chat that asked for the model.
+ * @csspart pause-button - Pauses or resumes the model download (beside the progress bar while files download).
  * @csspart composer - The area with the message field and buttons.
  * @csspart editing - The banner shown while an earlier message is edited.
  * @csspart input - The message field.

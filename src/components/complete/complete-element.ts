@@ -40,6 +40,7 @@ const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-vie
  * @csspart typing-indicator - Three dots after the prompt while nothing is generated yet.
  * @csspart status - The status line (a polite live region): this element's state and failures, not those of requests it did not make.
  * @csspart progress - The model download progress bar, beside the status line while this element waits for the model.
+ * @csspart pause-button - Pauses or resumes the model download (beside the progress bar while files download).
  * @csspart run-button - The button that starts a completion.
  * @csspart stop-button - The stop button, shown while generating.
  * @csspart copy-button - Copies the completion.

@@ -23,11 +23,17 @@ import { providerStyles } from './provider.styles.js';
  * once (`load="eager"` or `preload`), or when the page calls `load()` (`load="manual"`, for pages
  * that ask the visitor before downloading anything).
  *
+ * Downloads survive real networks: a broken transfer continues where it stopped (also after a
+ * reload), each file is checked against the SHA-256 its host states before it is used, the
+ * storage quota and what the device can run are checked before the first byte, and
+ * `pauseDownload()` / `resumeDownload()` (or the pause button of a chat's or completion's status
+ * line) pause a download without losing its bytes.
+ *
  * @summary Loads a small language model on this device and shares it with the elements inside.
  *
  * @slot - Elements that use the model, such as `<slm-chat>` and `<slm-complete>`, and any markup around them.
  *
- * @fires slm-progress - As model files arrive. `detail: { loaded, total, progress, file }`, `progress` from 0 to 1.
+ * @fires slm-progress - As model files arrive. `detail: { loaded, total, progress, file, paused? }`, `progress` from 0 to 1; `paused` is `true` while the download is paused.
  * @fires slm-ready - The model is loaded. `detail: { model, device, dtype, loadMs, capabilities, fallbackReason? }`.
  * @fires slm-error - A bad attribute value or a failed load. `detail: { code, message }`.
  * @fires slm-warning - Something went wrong but the model works (WebGPU fell back to WebAssembly, a damaged cached file was repaired, storage refused). `detail: { code, message }`.
@@ -86,6 +92,19 @@ export class SlmProviderElement extends ModelSettingsMixin(LitElement) {
   clearCache(): Promise<number> {
     this.configureEngine();
     return this.engine.clearCache();
+  }
+
+  /**
+   * Pauses the model download in progress, keeping the bytes received: `slm-progress` reports
+   * `paused: true`, `status` stays `loading` and requests wait. Does nothing when nothing is loading.
+   */
+  pauseDownload(): void {
+    this.engine.pauseDownload();
+  }
+
+  /** Continues a paused download from the bytes received (HTTP `Range` requests). Does nothing when not paused. */
+  resumeDownload(): void {
+    this.engine.resumeDownload();
   }
 
   /** What the model's worker holds now (conversation caches, queued requests): for diagnostics. */

@@ -45,6 +45,12 @@ export const progressStyles = css`
     overflow: hidden;
   }
 
+  .pause-button {
+    flex: none;
+    font-size: 0.75rem;
+    padding: 0.125rem 0.5rem;
+  }
+
   .progress-bar {
     height: 100%;
     background: var(--_accent);

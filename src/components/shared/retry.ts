@@ -37,6 +37,10 @@ export const RETRY_CAN_HELP: Readonly<Record<SlmErrorCode, boolean>> = {
   'aborted': true,
   // load="manual": succeeds once the page has called load() (after asking the visitor).
   'not-loaded': true,
+  // The download was checked twice and arrived damaged both times: a later attempt may get a good copy.
+  'integrity': true,
+  // The model cannot fit this device at all: only another model or dtype helps.
+  'model-too-large': false,
 };
 
 /** Whether a Retry button is worth showing for a failure with this code. */

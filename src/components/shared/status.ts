@@ -15,6 +15,12 @@ export interface StatusStrings {
   stopped: string;
   /** `{model}` is replaced by the model id. */
   loading: string;
+  /** The download is paused: `{model}` is replaced by the model id. */
+  paused: string;
+  /** The button that pauses a download in progress. */
+  pauseDownload: string;
+  /** The button that resumes a paused download. */
+  resumeDownload: string;
   /** `{model}` and `{device}` are replaced. */
   ready: string;
 }
@@ -27,6 +33,9 @@ export const DEFAULT_STATUS_STRINGS: StatusStrings = {
   done: 'Done.',
   stopped: 'Stopped.',
   loading: 'Loading {model}…',
+  paused: 'Download of {model} paused.',
+  pauseDownload: 'Pause',
+  resumeDownload: 'Resume',
   ready: '{model} is ready on {device}.',
 };
 
@@ -41,6 +50,8 @@ export interface StatusLine {
   /** Bytes loaded and expected (e.g. `12.1 MB / 270.0 MB`), shown beside the bar, not announced. */
   amount?: string;
   tone: 'neutral' | 'busy' | 'error';
+  /** While model files download: whether the download is paused, and the label of the button that toggles it. */
+  download?: { paused: boolean; label: string };
 }
 
 /**
@@ -65,11 +76,15 @@ export function describeStatus(
   if (generation.phase === 'waiting' && engine?.status === 'loading') {
     // The announced sentence stays fixed while bytes arrive; the amount is drawn beside the bar.
     const p = engine.progress;
+    const paused = p?.paused === true;
+    // A download can be paused while bytes are still to come (a paused one, to be resumed).
+    const downloading = paused || (p !== null && p.total > 0 && p.loaded < p.total);
     return {
-      text: format(strings.loading, { model: modelName(engine.model) }),
+      text: format(paused ? strings.paused : strings.loading, { model: modelName(engine.model) }),
       progress: p?.progress ?? 0,
       amount: p && p.total > 0 ? `${formatBytes(p.loaded)} / ${formatBytes(p.total)}` : '',
-      tone: 'busy',
+      tone: paused ? 'neutral' : 'busy',
+      ...(downloading ? { download: { paused, label: paused ? strings.resumeDownload : strings.pauseDownload } } : {}),
     };
   }
   switch (generation.phase) {
@@ -109,12 +124,17 @@ export function renderStatus(status: StatusLine, { visible = true }: { visible?:
 
 /**
  * Renders the download's progress, if this element waits for one: the bytes so far and a bar
- * below them (a `progress-row` container lays them out). `label` repeats the status sentence
+ * below them (a `progress-row` container lays them out), and with `toggleDownload`, while model
+ * files download, a button (`part="pause-button"`) that pauses or resumes the download. `label` repeats the status sentence
  * beside the amount, hidden from assistive technology (the status line announces it), for a
  * place where the status line is not in view.
  */
-export function renderProgress(status: StatusLine, { label = false }: { label?: boolean } = {}): TemplateResult | typeof nothing {
+export function renderProgress(
+  status: StatusLine,
+  { label = false, toggleDownload }: { label?: boolean; toggleDownload?: (pause: boolean) => void } = {},
+): TemplateResult | typeof nothing {
   if (status.progress === null) return nothing;
+  const download = status.download;
   const percent = Math.round(status.progress * 100);
   return html`${label ? html`<span class="progress-label" aria-hidden="true">${status.text}</span>` : nothing}
     <span class="progress-amount" aria-hidden="true">${status.amount || `${percent}%`}</span>
@@ -130,5 +150,16 @@ export function renderProgress(status: StatusLine, { label = false }: { label?: 
     >
       <!-- Through CSSOM, which a strict style-src allows (styleMap's first write is an attribute). -->
       <div class="progress-bar" ${cssomStyle({ width: `${(status.progress * 100).toFixed(1)}%` })}></div>
-    </div>`;
+    </div>
+    ${download && toggleDownload
+      ? html`<button
+          part="pause-button"
+          class="ghost pause-button"
+          type="button"
+          aria-pressed=${download.paused ? 'true' : 'false'}
+          @click=${() => toggleDownload(!download.paused)}
+        >
+          ${download.label}
+        </button>`
+      : nothing}`;
 }

@@ -129,6 +129,17 @@ export interface SlmEngine extends EventTarget {
   clearCache(): Promise<number>;
   /** What the engine's worker holds now (conversation caches, queue), for diagnostics; all zero without a worker. */
   stats(): Promise<EngineStats>;
+  /**
+   * Pauses the model download in progress: transfers stop, the bytes received so far are kept,
+   * and a `progress` event reports `paused: true`. `status` stays `loading` and requests wait.
+   * Does nothing when no load is in progress.
+   */
+  pauseDownload(): void;
+  /**
+   * Continues a paused download from the bytes received (HTTP `Range` requests); a `progress`
+   * event reports it. Does nothing when not paused.
+   */
+  resumeDownload(): void;
 
   addEventListener<K extends keyof EngineEventMap>(
     type: K,

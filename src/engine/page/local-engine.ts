@@ -148,6 +148,15 @@ export class LocalEngine extends EventTarget implements SlmEngine {
     return this.withImplementation((impl) => impl.clearCache());
   }
 
+  /** Only a load in progress has a download to pause, and a load has the implementation. */
+  pauseDownload(): void {
+    this.impl?.pauseDownload();
+  }
+
+  resumeDownload(): void {
+    this.impl?.resumeDownload();
+  }
+
   stats(): Promise<EngineStats> {
     return this.impl ? this.impl.stats() : Promise.resolve({ conversations: 0, cacheBytes: 0, queued: 0, running: false });
   }

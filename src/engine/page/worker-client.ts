@@ -238,6 +238,12 @@ export class WorkerClient {
     this.send((id) => ({ type: 'release', id, conversationId }));
   }
 
+  /** Pauses or resumes the model's downloads in the worker (fire and forget; bytes received are kept). */
+  setDownloadsPaused(paused: boolean): void {
+    if (this.failure) return;
+    this.send((id) => ({ type: 'downloads', id, paused }));
+  }
+
   /** Asks the worker a question about the model's files (it does not load the model for this). */
   query<Q extends ModelQuery>(config: WorkerLoadConfig, query: Q): Promise<ModelQueryAnswers[Q]> {
     return new Promise((resolve, reject) => {

@@ -74,6 +74,8 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   private repairs = 0;
   /** No generation has succeeded since the model loaded (a failure then may mean the device cannot run it). */
   private firstRun = true;
+  /** `pauseDownload()` was called during the load in progress (a worker started for it starts paused). */
+  private downloadsPaused = false;
   /** The error a worker ended for a rebuild rejects its pending requests with: they are run again. */
   private readonly rebuilding = new SlmError('device-lost', 'The engine is being rebuilt.');
 
@@ -137,6 +139,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
         (info) => {
           const ready: ReadyInfo = { ...info, loadMs: Math.round(performance.now() - started) };
           if (this.loading === loading) {
+            this.downloadsPaused = false;
             this._info = ready;
             this.firstRun = true;
             this.setStatus('ready', null);
@@ -168,12 +171,13 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
     for (;;) {
       // A worker started earlier for `isCached()` / `downloadSize()` is reused.
       const client = this.ensureClient();
+      // Messages keep their order: a paused load's new worker pauses before it fetches anything.
+      if (this.downloadsPaused) client.setDownloadsPaused(true);
       try {
         const info = await client.load(this.workerConfig(config, repair), {
           onProgress: (progress) => {
             if (!current()) return;
-            this._progress = progress;
-            this.emit('progress', progress);
+            this.reportProgress(progress);
           },
           onWarning: (warning) => {
             if (current()) this.emit('warning', warning);
@@ -362,6 +366,27 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
     return this.query('clear-cache');
   }
 
+  pauseDownload(): void {
+    if (this._status !== 'loading' || this.downloadsPaused) return;
+    this.downloadsPaused = true;
+    this.client?.setDownloadsPaused(true);
+    this.reportProgress(this._progress ?? { loaded: 0, total: 0, progress: 0 });
+  }
+
+  resumeDownload(): void {
+    if (!this.downloadsPaused) return;
+    this.downloadsPaused = false;
+    this.client?.setDownloadsPaused(false);
+    if (this._status === 'loading') this.reportProgress(this._progress ?? { loaded: 0, total: 0, progress: 0 });
+  }
+
+  /** Reports load progress, `paused` as the page asked (the worker obeys, the page says so at once). */
+  private reportProgress(progress: LoadProgress): void {
+    const { paused: _reported, ...figures } = progress;
+    this._progress = this.downloadsPaused ? { ...figures, paused: true } : figures;
+    this.emit('progress', this._progress);
+  }
+
   async stats(): Promise<EngineStats> {
     return this.client ? this.client.stats() : { conversations: 0, cacheBytes: 0, queued: 0, running: false };
   }
@@ -451,6 +476,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   private teardown(reason = new SlmError('aborted', 'The model was unloaded.')): void {
     const client = this.client;
     this.client = undefined;
+    this.downloadsPaused = false;
     this.loading = undefined;
     this._info = null;
     this._progress = null;

@@ -32,8 +32,20 @@ export type SlmErrorCode =
   | 'model-invalid'
   /** The browser's storage cannot hold the model's files (checked with `navigator.storage.estimate()` before downloading). */
   | 'quota-exceeded'
+  /**
+   * A downloaded file did not match the SHA-256 (or size) its host states (the Hugging Face Hub's
+   * listing or `X-Linked-ETag`, a folder's `manifest.json`) twice in a row: it was discarded,
+   * downloaded again once, and never used or cached.
+   */
+  | 'integrity'
   /** The device ran out of memory loading or running the model (too large for this device). */
   | 'out-of-memory'
+  /**
+   * Known before downloading: this device plainly cannot run the model with this dtype (weights
+   * larger than WebAssembly's 4 GiB of memory where there is no usable WebGPU, or a tensor larger
+   * than the GPU's largest buffer). The message names the dtypes of the model that would fit.
+   */
+  | 'model-too-large'
   /** The GPU device was lost (driver reset, GPU process crash) and rebuilding the engine did not help. */
   | 'device-lost'
   /** Loading failed for another reason (unsupported architecture, ...). */

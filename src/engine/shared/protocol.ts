@@ -81,7 +81,12 @@ export type WorkerRequest =
   /** Answer a `ModelQuery` for `config` without loading the model. */
   | { type: 'query'; id: number; query: ModelQuery; config: WorkerLoadConfig }
   /** Report `EngineStats`. */
-  | { type: 'stats'; id: number };
+  | { type: 'stats'; id: number }
+  /**
+   * Pause (`paused: true`) or resume the model's downloads (fire and forget): a pause stops the
+   * transfers in flight, keeping their bytes; a resume continues them with `Range` requests.
+   */
+  | { type: 'downloads'; id: number; paused: boolean };
 
 /** What the worker reports when a generation finishes; timing is added on the page. */
 export interface WorkerGenerationDone {

@@ -102,6 +102,11 @@ export interface LoadProgress {
   progress: number;
   /** The file currently loading, relative to the model folder. */
   file?: string;
+  /**
+   * The download is paused (`pauseDownload()`): nothing is fetched until `resumeDownload()`, and
+   * the bytes received so far are kept. Absent while running.
+   */
+  paused?: boolean;
 }
 
 /** What the model worker found out about this device's WebGPU support. */

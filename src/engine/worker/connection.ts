@@ -13,6 +13,7 @@
  * gone, and ends the page's requests and frees its conversations' caches.
  */
 import { LoadFailure, SlmError } from '../shared/errors.js';
+import { downloadGate } from './download/model-downloads.js';
 import type { ModelHost } from './model-host.js';
 import type { JobSource } from './scheduler.js';
 import type { WorkerReply, WorkerRequest } from '../shared/protocol.js';
@@ -129,6 +130,11 @@ export function serve(port: ConnectionPort, host: ModelHost): void {
         break;
       case 'stats':
         post({ type: 'stats', id: request.id, stats: host.stats() });
+        break;
+      case 'downloads':
+        // In a shared worker, the model's download is every tab's: pausing it pauses it for all.
+        if (request.paused) downloadGate.pause();
+        else downloadGate.resume();
         break;
       case 'query':
         host.query(request.config, request.query).then(

@@ -12,7 +12,10 @@
  * Runs only in the worker (it reads `navigator.gpu` and Cache Storage of the worker's origin,
  * which is the page's).
  */
+import { dtypesThatFit, fitProblem, largestTensorBytes, weightsBytes, type DeviceLimits } from './device-fit.js';
 import { chooseDtype, dtypePreferences, weightsFile } from './dtype-choice.js';
+import { ModelDownloads, partStore } from './download/model-downloads.js';
+import { declaredDtype } from './download/file-listing.js';
 import { SlmError } from '../shared/errors.js';
 import { isNetworkError } from './failure-classification.js';
 import type { WorkerLoadConfig } from '../shared/protocol.js';
@@ -26,6 +29,15 @@ export const CACHE_NAME = 'transformers-cache';
 
 /** Failed writes to Cache Storage since the last `takeCacheWriteFailure()`. */
 let cacheWriteFailure: unknown;
+
+/** The downloads of the model this worker was configured for (see `configureEnvironment`). */
+let downloads: ModelDownloads | undefined;
+
+/** The downloads of the configured model: its listing, progress, resumable transfers. */
+export function modelDownloads(): ModelDownloads {
+  if (!downloads) throw new Error('configureEnvironment() has not run');
+  return downloads;
+}
 
 /** The first cache write that failed since the last call (a `QuotaExceededError`, usually), then forgets it. */
 export function takeCacheWriteFailure(): unknown {
@@ -51,6 +63,8 @@ const reportingCache = {
     } catch (error) {
       cacheWriteFailure ??= error;
     }
+    // Whole now (or refused for good): the parts of its download are not needed any more.
+    await downloads?.finished(typeof request === 'string' ? request : request instanceof URL ? request.href : request.url);
   },
   async delete(request: RequestInfo | URL) {
     return (await this.open()).delete(request);
@@ -72,6 +86,18 @@ export function configureEnvironment(lib: Transformers, config: WorkerLoadConfig
     env.remoteHost = config.modelBaseUrl;
     env.remotePathTemplate = '{model}/';
   }
+  // Every file of the model is fetched through the download layer: listing first, probes
+  // answered from it, transfers resumed and verified (download/model-downloads.ts).
+  const folderUrl = modelFolderUrl(lib, config.model);
+  downloads = new ModelDownloads(
+    folderUrl,
+    config.modelBaseUrl ? { kind: 'folder', folderUrl } : { kind: 'hub', hubHost: env.remoteHost, model: config.model },
+    {
+      onStorageRefused: (error) => (cacheWriteFailure ??= error),
+      cachedCopy: async (url) => (typeof caches === 'undefined' ? undefined : (await caches.open(CACHE_NAME)).match(url)),
+    },
+  );
+  env.fetch = downloads.fetch;
   env.cacheKey = CACHE_NAME;
   if (typeof caches === 'undefined') {
     env.useBrowserCache = false;
@@ -140,7 +166,8 @@ export async function clearModelCache(lib: Transformers, model: string): Promise
   const { cache, requests } = await cachedModelRequests(lib, model);
   let deleted = 0;
   for (const request of requests) if (await cache!.delete(request)) deleted++;
-  return deleted;
+  // Unfinished downloads too: a cleared model starts from nothing.
+  return deleted + (await partStore.discardFolder(modelFolderUrl(lib, model)));
 }
 
 /** The Cache Storage entries of every file of the model (none, and no cache, where Cache Storage is missing). */
@@ -156,9 +183,16 @@ export async function hasCachedFiles(lib: Transformers, model: string): Promise<
   return (await cachedModelRequests(lib, model)).requests.length > 0;
 }
 
-/** Probes WebGPU from inside the worker (WorkerNavigator exposes `gpu` in Chromium). */
+/** The last probed adapter's buffer limit (see `device-fit.ts`); empty without WebGPU. */
+let adapterLimits: DeviceLimits = {};
+
+/**
+ * Probes WebGPU from inside the worker (WorkerNavigator exposes `gpu` in Chromium). Also notes the
+ * adapter's largest buffer for `checkDeviceFits` (not part of the public capabilities).
+ */
 export async function probeDevice(): Promise<DeviceCapabilities> {
   const none: DeviceCapabilities = { webgpu: false, fallbackAdapter: false, shaderF16: false };
+  adapterLimits = {};
   const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (!gpu) return none;
   try {
@@ -167,8 +201,13 @@ export async function probeDevice(): Promise<DeviceCapabilities> {
       features?: Set<string>;
       isFallbackAdapter?: boolean;
       info?: { isFallbackAdapter?: boolean };
+      limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
     } | null;
     if (!adapter) return none;
+    const { maxBufferSize, maxStorageBufferBindingSize } = adapter.limits ?? {};
+    if (maxBufferSize !== undefined && maxStorageBufferBindingSize !== undefined) {
+      adapterLimits = { gpuMaxBuffer: Math.min(maxBufferSize, maxStorageBufferBindingSize) };
+    }
     return {
       webgpu: true,
       // `info.isFallbackAdapter` is the current spelling; `isFallbackAdapter` the older one.
@@ -219,9 +258,11 @@ export async function cacheStatus(
 /**
  * The dtype a load on `device` uses: the configured one, or for `dtype="auto"` a preferred dtype
  * whose files are all in Cache Storage, without a single request (so a warm visit works offline
- * and probes nothing); otherwise the host is asked, best first. A probe the network fails is
- * treated as "unknown" and the next one is tried; if no probe could reach the host, the network
- * error is thrown.
+ * and probes nothing); otherwise the best one the model has. Which weights it has comes from its
+ * listing (the Hub's, or the folder's manifest: no request per file); without one, from the
+ * dtype its `config.json` declares (`transformers.js_config.dtype`) when the device can use it;
+ * only then is the host asked, best first. A probe the network fails is treated as "unknown" and
+ * the next one is tried; if no probe could reach the host, the network error is thrown.
  */
 export async function resolveDtype(
   lib: Transformers,
@@ -232,12 +273,22 @@ export async function resolveDtype(
   shaderF16: boolean,
 ): Promise<ResolvedDtype> {
   if (option !== 'auto') return option;
-  for (const dtype of dtypePreferences(device, shaderF16)) {
+  const preferences = dtypePreferences(device, shaderF16);
+  for (const dtype of preferences) {
     if ((await cacheStatus(lib, model, modelConfig, device, dtype)).allCached) return dtype;
   }
+  if (!(await modelDownloads().listing())) {
+    const declared = declaredDtype(modelConfig);
+    const usable = preferences.find((dtype) => dtype === declared);
+    if (usable) return usable;
+  }
+  // With a listing, these probes are answered from it without a request (download/model-downloads.ts),
+  // and a precision the device plainly cannot run is passed over (`checkDeviceFits` says why).
+  const files = (await modelDownloads().listing())?.files;
   let networkFailure: unknown;
   let reached = false;
   const dtype = await chooseDtype(device, shaderF16, async (candidate) => {
+    if (files && fitProblem(device, candidate, fitFigures(files, modelConfig, candidate), adapterLimits)) return false;
     try {
       const { exists } = await lib.ModelRegistry.get_file_metadata(model, weightsFile(candidate));
       reached = true;
@@ -263,8 +314,27 @@ export async function bytesToDownload(
   device: ResolvedDevice,
   dtype: ResolvedDtype,
 ): Promise<number | null> {
+  const { remaining, unknown } = await downloadPlan(lib, model, modelConfig, device, dtype);
+  return unknown ? null : remaining;
+}
+
+/**
+ * What a load still has to download: the bytes (less those an interrupted download already holds)
+ * and the largest file among them. Rejects with `model-file-missing` when a weights file does not
+ * exist.
+ */
+async function downloadPlan(
+  lib: Transformers,
+  model: string,
+  modelConfig: ModelConfig,
+  device: ResolvedDevice,
+  dtype: ResolvedDtype,
+): Promise<{ remaining: number; largest: number; unknown: boolean }> {
   const status = await cacheStatus(lib, model, modelConfig, device, dtype);
-  let total = 0;
+  const folder = modelFolderUrl(lib, model);
+  const held = status.allCached ? new Map<string, number>() : await partStore.heldBytes(folder);
+  let remaining = 0;
+  let largest = 0;
   let unknown = false;
   for (const { file, cached } of status.files) {
     if (cached) continue;
@@ -276,10 +346,56 @@ export async function bytesToDownload(
       }
       continue;
     }
-    if (metadata.size === undefined) unknown = true;
-    else total += metadata.size;
+    if (metadata.size === undefined) {
+      unknown = true;
+      continue;
+    }
+    remaining += Math.max(0, metadata.size - (held.get(folder + file) ?? 0));
+    largest = Math.max(largest, metadata.size);
   }
-  return unknown ? null : total;
+  return { remaining, largest, unknown };
+}
+
+/**
+ * Bytes of storage a load needs before its first byte is fetched: what is still to download, plus
+ * room for one more copy of its largest file, which exists twice for a moment when the finished
+ * file moves from its download parts into the model cache (`null` when a size is unknown).
+ */
+export async function storageNeeded(
+  lib: Transformers,
+  model: string,
+  modelConfig: ModelConfig,
+  device: ResolvedDevice,
+  dtype: ResolvedDtype,
+): Promise<number | null> {
+  const { remaining, largest, unknown } = await downloadPlan(lib, model, modelConfig, device, dtype);
+  return unknown ? null : remaining + (remaining > 0 ? largest : 0);
+}
+
+/** What `fitProblem` weighs for `dtype`: its weights' bytes (from the listing) and its largest tensor (from the config). */
+function fitFigures(files: ReadonlyMap<string, { size?: number }>, modelConfig: unknown, dtype: ResolvedDtype) {
+  return { weights: weightsBytes(files, dtype), tensor: largestTensorBytes(modelConfig, dtype) };
+}
+
+/**
+ * Refuses, before anything is downloaded, a model this device plainly cannot run on `device` with
+ * `dtype` (`model-too-large`): weights larger than WebAssembly's memory, or a tensor larger than the
+ * GPU's largest buffer (`device-fit.ts`). The message names the dtypes of the model that would fit.
+ * Needs the model's listing for weight sizes; without one only the GPU check can apply.
+ */
+export async function checkDeviceFits(model: string, modelConfig: unknown, device: ResolvedDevice, dtype: ResolvedDtype): Promise<void> {
+  const files = (await modelDownloads().listing())?.files ?? new Map<string, { size?: number }>();
+  const problem = fitProblem(device, dtype, fitFigures(files, modelConfig, dtype), adapterLimits);
+  if (!problem) return;
+  const fits = dtypesThatFit(device, files, modelConfig, adapterLimits);
+  const gb = (dtype: ResolvedDtype) => `${((weightsBytes(files, dtype) ?? 0) / 1e9).toFixed(1)} GB`;
+  const suggestion = fits.length
+    ? `dtype="${fits[0]}" (${gb(fits[0])} of weights) would fit${fits.length > 1 ? `, as would ${fits.slice(1).map((d) => `"${d}"`).join(', ')}` : ''}; or choose a smaller model.`
+    : 'Choose a smaller model.';
+  throw new SlmError(
+    'model-too-large',
+    `Model "${model}" cannot run on ${device === 'wasm' ? 'WebAssembly' : 'this GPU'} with dtype="${dtype}": ${problem}. ${suggestion}`,
+  );
 }
 
 /**

@@ -13,15 +13,18 @@ import { classifyLoadError, isParseFailure } from './failure-classification.js';
 import {
   bytesToDownload,
   cacheStatus,
+  checkDeviceFits,
   checkStorageRoom,
   clearModelCache,
   configureEnvironment,
   deviceLadder,
   hasCachedFiles,
   loadWasmBinary,
+  modelDownloads,
   provideWasmBinary,
   probeDevice,
   resolveDtype,
+  storageNeeded,
   takeCacheWriteFailure,
 } from './model-files.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from '../shared/protocol.js';
@@ -46,7 +49,14 @@ export interface LoadedModel {
 }
 
 /** Load failures on WebGPU after which WebAssembly is worth a try (the others fail there too). */
-const FALLBACK_CODES: ReadonlySet<SlmErrorCode> = new Set(['load-failed', 'model-invalid', 'out-of-memory', 'device-lost']);
+const FALLBACK_CODES: ReadonlySet<SlmErrorCode> = new Set([
+  'load-failed',
+  'model-invalid',
+  'out-of-memory',
+  'device-lost',
+  // Known before downloading: the GPU's buffers are too small; WebAssembly is checked in turn.
+  'model-too-large',
+]);
 
 /** A progress callback as transformers.js calls it. */
 type ProgressCallback = (info: { status: string; file?: string; loaded?: number; total?: number }) => void;
@@ -59,20 +69,46 @@ function loadTransformers(): Promise<Transformers> {
   return transformersModule;
 }
 
-/** A transformers.js progress callback that reports one `LoadProgress` summed over all files. */
-function aggregateProgress(onProgress: (progress: LoadProgress) => void): ProgressCallback {
-  const files = new Map<string, { loaded: number; total: number }>();
-  return (info) => {
-    if (info.status !== 'progress' || !info.file) return;
-    files.set(info.file, { loaded: info.loaded ?? 0, total: info.total ?? 0 });
+/**
+ * One `LoadProgress` summed over all files, from two sources: the download layer (bytes held of
+ * each file, across resumes) and transformers.js' progress callback (which also reports reading
+ * a file from Cache Storage). A file's bytes never go back, whichever reports; a report that
+ * changes nothing is not sent again. (Whether the download is paused is the page's to say.)
+ */
+class LoadProgressTracker {
+  private readonly files = new Map<string, { loaded: number; total: number }>();
+  private last = '';
+  private lastFile: string | undefined;
+
+  constructor(private readonly report: (progress: LoadProgress) => void) {}
+
+  /** transformers.js' `progress_callback`. */
+  readonly transformers: ProgressCallback = (info) => {
+    if (info.status === 'progress' && info.file) this.update(info.file, info.loaded ?? 0, info.total);
+  };
+
+  /** A file's bytes (never decreasing) and its size when known. */
+  update(file: string, loaded: number, total: number | undefined): void {
+    const known = this.files.get(file);
+    this.files.set(file, { loaded: Math.max(known?.loaded ?? 0, loaded), total: total || known?.total || 0 });
+    this.lastFile = file;
+    this.emit();
+  }
+
+  private emit(): void {
     let loaded = 0;
     let total = 0;
-    for (const f of files.values()) {
+    for (const f of this.files.values()) {
       loaded += f.loaded;
-      total += f.total;
+      total += Math.max(f.total, f.loaded);
     }
-    onProgress({ loaded, total, progress: total > 0 ? Math.min(1, loaded / total) : 0, file: info.file });
-  };
+    const progress: LoadProgress = { loaded, total, progress: total > 0 ? Math.min(1, loaded / total) : 0 };
+    if (this.lastFile !== undefined) progress.file = this.lastFile;
+    const key = `${loaded}/${total}`;
+    if (key === this.last) return;
+    this.last = key;
+    this.report(progress);
+  }
 }
 
 /**
@@ -92,13 +128,15 @@ export async function loadModel(
   onProgress: (progress: LoadProgress) => void,
   onWarning: (warning: SlmWarningData) => void,
 ): Promise<LoadedModel> {
-  const progress_callback = aggregateProgress(onProgress);
+  const tracker = new LoadProgressTracker(onProgress);
+  const progress_callback = tracker.transformers;
   let ladder: ResolvedDevice[] = ['wasm'];
   let cachedBefore = false;
   let lib: Transformers | undefined;
   try {
     lib = await loadTransformers();
     configureEnvironment(lib, config);
+    modelDownloads().onProgress = (file, loaded, total) => tracker.update(file, loaded, total);
     takeCacheWriteFailure();
     // Fetched (or read from Cache Storage) while config and tokenizer load; needed by the session.
     const runtime = loadWasmBinary(config.wasmPaths.wasm);
@@ -145,7 +183,9 @@ async function loadOn(
   const modelConfig = await readConfig(lib, config.model, progress_callback);
   const dtype: ResolvedDtype = await resolveDtype(lib, config.model, modelConfig, config.dtype, device, capabilities.shaderF16);
   if (!(await cacheStatus(lib, config.model, modelConfig, device, dtype)).allCached) {
-    await checkStorageRoom(await bytesToDownload(lib, config.model, modelConfig, device, dtype), config.model);
+    // Before the first byte: can this device run it at all, and does it fit in storage?
+    await checkDeviceFits(config.model, modelConfig, device, dtype);
+    await checkStorageRoom(await storageNeeded(lib, config.model, modelConfig, device, dtype), config.model);
   }
   const tokenizer = await lib.AutoTokenizer.from_pretrained(config.model, { progress_callback });
   provideWasmBinary(lib, await runtime);
