@@ -78,7 +78,47 @@ const adapterRecord = {
   features: [...adapter.features].sort(),
   limits: { maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize },
 };
+adapterRecord.copyGBs = await copyBandwidth(adapter).catch((error) => `failed: ${error}`);
 log(`adapter ${adapterRecord.vendor} / ${adapterRecord.architecture} / ${adapterRecord.device} / ${adapterRecord.description}; f16 ${adapterRecord.features.includes('shader-f16')}`);
+
+/** GB/s of a compute kernel that reads and writes 256 MiB (as `pages/gpu.js` measures it). */
+async function copyBandwidth(gpuAdapter) {
+  const device = await gpuAdapter.requestDevice();
+  const bytes = 256 * 1024 * 1024;
+  const src = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
+  const dst = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
+  const module = device.createShaderModule({
+    code: `@group(0) @binding(0) var<storage, read> a: array<vec4f>;
+      @group(0) @binding(1) var<storage, read_write> b: array<vec4f>;
+      @compute @workgroup_size(256) fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec3u) {
+        let i = g.x + g.y * n.x * 256u;
+        if (i < arrayLength(&a)) { b[i] = a[i] * 1.0001; }
+      }`,
+  });
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const group = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [{ binding: 0, resource: { buffer: src } }, { binding: 1, resource: { buffer: dst } }],
+  });
+  const x = 32768;
+  const y = Math.ceil(bytes / 16 / 256 / x);
+  const run = async (count) => {
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    for (let i = 0; i < count; i++) pass.dispatchWorkgroups(x, y);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  };
+  await run(2);
+  const t0 = performance.now();
+  await run(20);
+  const seconds = (performance.now() - t0) / 1000;
+  device.destroy();
+  return Math.round((2 * bytes * 20) / seconds / 1e9);
+}
 
 const server = await startGpuServer({ root: ROOT, modelsDir: resolve(flags.models), onResult: () => {} });
 const transformers = await import(pathToFileURL(join(ROOT, 'node_modules/@huggingface/transformers/dist/transformers.js')).href);
@@ -138,7 +178,7 @@ const models = {};
 for (const id of flags.only.split(',')) models[id] = JSON.parse(readFileSync(join(flags.models, id, 'bench-meta.json'), 'utf8'));
 const dawnVersion = (() => {
   try {
-    return JSON.parse(readFileSync(join(dirname(resolve(flags.dawn)), '..', '..', 'package.json'), 'utf8')).version;
+    return process.env.DAWN_NODE_VERSION ?? JSON.parse(readFileSync(join(dirname(resolve(flags.dawn)), '..', '..', 'package.json'), 'utf8')).version;
   } catch {
     return null;
   }

@@ -57,7 +57,8 @@ const configs = flags.configs
   ? JSON.parse(readFileSync(flags.configs, 'utf8'))
   : [{ name: 'flags', flags: flags.flags.split(' ').filter(Boolean), env: {} }];
 const jobs = [];
-for (const model of flags.only.split(',')) for (const dtype of flags.dtypes.split(',')) jobs.push({ model, dtype });
+// dtype-major: every model's smaller files first, so a run cut short still compares the models.
+for (const dtype of flags.dtypes.split(',')) for (const model of flags.only.split(',')) jobs.push({ model, dtype });
 
 /** What make_models.py recorded about each model (shape, file sizes, bytes read per token). */
 const models = {};
