@@ -14,8 +14,10 @@ export PATH=$G:$PATH
 t0=$(date +%s); stamp() { echo "[remote $(( $(date +%s) - t0 ))s] $*"; }
 unxz_to() { python3 -c "import lzma,shutil,sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2],'wb'), 1<<24)" "$1" "$2"; }
 # Vulkan loader (Debian's libvulkan1) and the NVIDIA driver's manifests.
+# Debian's glvnd too: NVIDIA's libGLX_nvidia.so.0 (its Vulkan driver) needs libGLdispatch.so.0;
+# without it the loader says "Could not get 'vkCreateInstance' via 'vk_icdGetInstanceProcAddr'".
 vulkan_env() {
-  [ -f /usr/lib/x86_64-linux-gnu/libvulkan.so.1 ] || for f in $G/debs/*.deb; do dpkg -x $f /; done; ldconfig
+  [ -f /root/.debs-unpacked ] || { for f in $G/debs/*.deb; do dpkg -x $f /; done; ldconfig; touch /root/.debs-unpacked; }
   export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
   export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
 }
@@ -34,12 +36,13 @@ call1)
   unxz_to $P/node.xz $G/node && chmod +x $G/node && node --version
   unxz_to $P/dawn.node.xz $G/dawn.node
   mkdir -p $G/debs && cp $P/debs/*.deb $G/debs/ && cp $P/chromium.br.aa $G/
+  vulkan_env; ldd /usr/local/nvidia/lib64/libGLX_nvidia.so.0 2>&1 | grep -iE 'not found|GLdispatch'
   rm -rf $S && mkdir -p $S && python3 -c "import tarfile,sys; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" $P/site.tar.xz $S
   stamp "models"
   python3 $S/bench/gpu/make_models.py --tokenizer $S/tok --out $M --jobs 12 2>&1 | tee $R/models.log
   du -sh $M/*; stamp "models done"
   vulkan_env
-  cd $S && DAWN_NODE_VERSION="webgpu 0.6.2" node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --models $M --dtypes ${DTYPES:-q4,fp32} --reps 3 --tokens 128 --out $R/gpu-node-results.json 2>&1 | grep -v '^ ' | tail -40
+  cd $S && DAWN_NODE_VERSION="webgpu 0.6.2" timeout 330 node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --models $M --dtypes ${DTYPES:-q4,fp32} --reps 2 --tokens 128 --out $R/gpu-node-results.json 2>&1 | grep -v '^ ' | tail -40
   node bench/gpu/report.mjs --browser none --node $R/gpu-node-results.json --md $R/RESULTS-GPU-node.md
   mkdir -p /root/keep && cp $R/gpu-node-results.json /root/keep/
   stamp "call1 done"
