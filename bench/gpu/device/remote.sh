@@ -57,7 +57,7 @@ call2)
   ldd $G/chromium | grep 'not found'
   cp /root/keep/gpu-node-results.json $R/ 2>/dev/null
   cd $S && node bench/gpu/run-gpu.mjs --chromium $G/chromium --configs $P/configs.json --models $M \
-    --dtypes ${DTYPES:-q4f16,q4,fp16,fp32} --reps 3 --tokens 128 --timeout ${BENCH_SECONDS:-420} --probe-timeout 25 \
+    --dtypes ${DTYPES:-q4f16,q4,fp16,fp32} --reps 3 --tokens 128 --timeout ${BENCH_SECONDS:-300} --probe-timeout 20 \
     --out $R/gpu-results.json --md $R/RESULTS-GPU.md 2>&1 | tail -60
   stamp "call2 done"
   ;;
