@@ -42,7 +42,7 @@ call1)
   python3 $S/bench/gpu/make_models.py --tokenizer $S/tok --out $M --jobs 12 2>&1 | tee $R/models.log
   du -sh $M/*; stamp "models done"
   vulkan_env
-  cd $S && DAWN_NODE_VERSION="webgpu 0.6.2" timeout 330 node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --models $M --dtypes ${DTYPES:-q4,fp32} --reps 2 --tokens 128 --out $R/gpu-node-results.json 2>&1 | grep -v '^ ' | tail -40
+  cd $S && DAWN_NODE_VERSION="webgpu 0.6.2" timeout 240 node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --models $M --dtypes ${DTYPES:-q4,fp32} --reps 2 --tokens 128 --out $R/gpu-node-results.json 2>&1 | grep -v '^ ' | tail -40
   node bench/gpu/report.mjs --browser none --node $R/gpu-node-results.json --md $R/RESULTS-GPU-node.md
   mkdir -p /root/keep && cp $R/gpu-node-results.json /root/keep/
   stamp "call1 done"
