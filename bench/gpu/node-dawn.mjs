@@ -193,8 +193,9 @@ const save = () => {
 };
 save();
 
-for (const model of flags.only.split(',')) {
-  for (const dtype of flags.dtypes.split(',')) {
+// dtype-major, like run-gpu.mjs: a run cut short still compares the models.
+for (const dtype of flags.dtypes.split(',')) {
+  for (const model of flags.only.split(',')) {
     const record = { model, dtype, side: 'bare-node' };
     if (/f16/.test(dtype) && !adapterRecord.features.includes('shader-f16')) {
       results.records.push({ ...record, skipped: 'the adapter has no shader-f16' });

@@ -42,7 +42,7 @@ call1)
   python3 $S/bench/gpu/make_models.py --tokenizer $S/tok --out $M --jobs 12 2>&1 | tee $R/models.log
   du -sh $M/*; stamp "models done"
   vulkan_env
-  cd $S && DAWN_NODE_VERSION="webgpu 0.6.2" timeout 240 node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --models $M --dtypes ${DTYPES:-q4,fp32} --reps 2 --tokens 128 --out $R/gpu-node-results.json 2>&1 | grep -v '^ ' | tail -40
+  cd $S && DAWN_NODE_VERSION="webgpu 0.6.2" timeout 150 node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --models $M --dtypes ${DTYPES:-q4,fp32} --reps 2 --tokens 128 --out $R/gpu-node-results.json 2>&1 | grep -v '^ ' | tail -40
   node bench/gpu/report.mjs --browser none --node $R/gpu-node-results.json --md $R/RESULTS-GPU-node.md
   mkdir -p /root/keep && cp $R/gpu-node-results.json /root/keep/
   stamp "call1 done"
@@ -57,7 +57,7 @@ call2)
   ldd $G/chromium | grep 'not found'
   cp /root/keep/gpu-node-results.json $R/ 2>/dev/null
   cd $S && node bench/gpu/run-gpu.mjs --chromium $G/chromium --configs $P/configs.json --models $M \
-    --dtypes ${DTYPES:-q4f16,q4,fp16,fp32} --reps 3 --tokens 128 --timeout ${BENCH_SECONDS:-300} --probe-timeout 20 \
+    --dtypes ${DTYPES:-q4f16,q4,fp16,fp32} --reps 3 --tokens 128 --timeout ${BENCH_SECONDS:-240} --probe-timeout 20 \
     --out $R/gpu-results.json --md $R/RESULTS-GPU.md 2>&1 | tail -60
   stamp "call2 done"
   ;;
