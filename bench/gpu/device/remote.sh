@@ -39,10 +39,10 @@ call1)
   vulkan_env; ldd /usr/local/nvidia/lib64/libGLX_nvidia.so.0 2>&1 | grep -iE 'not found|GLdispatch'
   rm -rf $S && mkdir -p $S && python3 -c "import tarfile,sys; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" $P/site.tar.xz $S
   stamp "models"
-  python3 $S/bench/gpu/make_models.py --tokenizer $S/tok --out $M --jobs 12 2>&1 | tee $R/models.log
+  python3 $S/bench/gpu/make_models.py --tokenizer $S/tok --out $M --jobs 12 --dtypes ${MODEL_DTYPES:-fp32,fp16,q4,q4f16} 2>&1 | tee $R/models.log
   du -sh $M/*; stamp "models done"
   vulkan_env
-  cd $S && DAWN_NODE_VERSION="webgpu 0.6.2" timeout 150 node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --models $M --dtypes ${DTYPES:-q4,fp32} --reps 2 --tokens 128 --out $R/gpu-node-results.json 2>&1 | grep -v '^ ' | tail -40
+  cd $S && DAWN_NODE_VERSION="webgpu 0.6.2" timeout ${NODE_SECONDS:-150} node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --models $M --dtypes ${DTYPES:-q4,fp32} --reps 2 --tokens 128 --out $R/gpu-node-results.json 2>&1 | grep -v '^ ' | tail -40
   node bench/gpu/report.mjs --browser none --node $R/gpu-node-results.json --md $R/RESULTS-GPU-node.md
   mkdir -p /root/keep && cp $R/gpu-node-results.json /root/keep/
   stamp "call1 done"
