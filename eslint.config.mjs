@@ -76,6 +76,15 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // The GPU bench: pages and a worker in the browser, and Node with Dawn's WebGPU globals.
+    files: ['bench/gpu/pages/**/*.js'],
+    languageOptions: { globals: { ...globals.browser, ...globals.worker } },
+  },
+  {
+    files: ['bench/gpu/**/*.{js,mjs}'],
+    languageOptions: { globals: { GPUBufferUsage: 'readonly', GPUMapMode: 'readonly' } },
+  },
+  {
     // The bench page's API (bench/pages/bench.js), called inside `page.evaluate()`.
     files: ['bench/run.mjs'],
     languageOptions: { globals: { bench: 'readonly' } },

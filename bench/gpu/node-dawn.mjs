@@ -159,7 +159,9 @@ async function generate(generator, messages, maxNewTokens) {
       }
       times.push(performance.now());
     },
-    end() {},
+    end() {
+      // Timing only: nothing to flush.
+    },
   };
   const t0 = performance.now();
   const [output] = await generator(messages, { max_new_tokens: maxNewTokens, do_sample: false, streamer });
@@ -216,7 +218,7 @@ for (const dtype of flags.dtypes.split(',')) {
         ttftMs: median(runs.map((r) => r.ttftMs)),
         decodeTps: median(runs.map((r) => r.decodeTps)),
         tokens: median(runs.map((r) => r.tokens)),
-        runs: runs.map(({ reply, ...r }) => r),
+        runs: runs.map(({ reply: _reply, ...r }) => r),
       };
       record.sample = runs[0]?.reply.slice(0, 80);
       const messages = [{ role: 'system', content: SYSTEM_PROMPT }];

@@ -10,7 +10,7 @@
  * replies) divided by the card's memory bandwidth.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** Memory bandwidth by datasheet, for the cards this has run on (bytes/s). */

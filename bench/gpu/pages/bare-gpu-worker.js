@@ -39,7 +39,9 @@ self.addEventListener('message', async ({ data }) => {
           tokens++;
           self.postMessage({ type: 'token', id: data.id });
         },
-        end() {},
+        end() {
+          // Every token was posted in put().
+        },
       };
       const [output] = await generator(data.messages, { max_new_tokens: data.maxNewTokens, do_sample: false, streamer });
       const text = output.generated_text.at(-1).content;

@@ -188,7 +188,7 @@ async function benchLibrary(job, plan) {
       await chat.updateComplete;
       runs.push(await chatTurn(chat, PROMPT));
     }
-    out.decode = medians(runs.map(({ reply, ...r }) => r));
+    out.decode = medians(runs.map(({ reply: _reply, ...r }) => r));
     out.sample = runs[0]?.reply?.slice(0, 80);
     chat.clear();
     chat.setAttribute('system-prompt', SYSTEM_PROMPT);
@@ -196,7 +196,7 @@ async function benchLibrary(job, plan) {
     await chat.updateComplete;
     const turns = [];
     for (const text of USER_TURNS.slice(0, plan.followUpTurns)) turns.push(await chatTurn(chat, text));
-    out.followUp = turns.map(({ reply, ...r }) => r);
+    out.followUp = turns.map(({ reply: _reply, ...r }) => r);
     out.followUpReplies = turns.map((t) => t.reply);
   } finally {
     stage.replaceChildren(); // unloads the model (the provider frees its worker)
@@ -249,7 +249,7 @@ async function benchBare(job, plan) {
     out.load.firstGenerationMs = performance.now() - t1;
     const runs = [];
     for (let i = 0; i < plan.reps; i++) runs.push(await bare.generate([{ role: 'user', content: PROMPT }], plan.decodeTokens));
-    out.decode = medians(runs.map(({ reply, ...r }) => r));
+    out.decode = medians(runs.map(({ reply: _reply, ...r }) => r));
     out.sample = runs[0]?.reply?.slice(0, 80);
     const messages = [{ role: 'system', content: SYSTEM_PROMPT }];
     const turns = [];
@@ -259,7 +259,7 @@ async function benchBare(job, plan) {
       messages.push({ role: 'assistant', content: turn.reply });
       turns.push(turn);
     }
-    out.followUp = turns.map(({ reply, ...r }) => r);
+    out.followUp = turns.map(({ reply: _reply, ...r }) => r);
   } finally {
     bare.terminate();
   }
