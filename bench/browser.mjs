@@ -108,6 +108,33 @@ export async function memory(browser, cdp) {
   }
 }
 
+/**
+ * Resident memory of everything that holds a page or a worker: the sum over all renderer
+ * processes (each tab's, and the one a shared worker runs in), after a full garbage collection in
+ * every page (`cdps`), the median of a few samples. The browser and GPU processes are left out:
+ * with WebAssembly they hold nothing of the model.
+ */
+export async function totalRendererRss(browser, cdps) {
+  for (const cdp of cdps) await cdp.send('HeapProfiler.collectGarbage');
+  const session = await browser.newBrowserCDPSession();
+  try {
+    const samples = [];
+    for (let i = 0; i < 5; i++) {
+      if (i) await new Promise((resolve) => setTimeout(resolve, 300));
+      const { processInfo } = await session.send('SystemInfo.getProcessInfo');
+      let sum = 0;
+      for (const process of processInfo.filter((p) => p.type === 'renderer')) {
+        const status = await readFile(`/proc/${process.id}/status`, 'utf8').catch(() => '');
+        sum += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      }
+      samples.push(sum);
+    }
+    return samples.sort((a, b) => a - b)[samples.length >> 1];
+  } finally {
+    await session.detach().catch(() => {});
+  }
+}
+
 /** Chromium's version string. */
 export function browserVersion(browser) {
   return browser.version();

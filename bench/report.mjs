@@ -31,6 +31,39 @@ export function summaryRows(r) {
     if (o.tiny) add(1, `Library cost per token (${o.tiny.model}: model nearly free)`, `${o.tiny.perTokenOverheadMs} ms/token (${o.tiny.widgetTps} vs ${o.tiny.bareWorkerTps} tok/s)`, '');
   }
 
+  const q = r.fast;
+  if (q?.error) failed(9, 'High token rate', q);
+  else if (q) {
+    add(
+      9,
+      `Decode tok/s at a high rate (${q.model}), <slm-chat> ÷ the faster of a bare pipeline in a worker and one on the main thread (median of per-round ratios)`,
+      `${q.chatTps} vs worker ${q.workerTps} / main thread ${q.mainTps}: ${q.ratioToFaster}`,
+      '≥ 0.97 (at ≥ 150 tok/s)',
+      q.ratioToFaster >= 0.97 && Math.max(q.workerTps, q.mainTps) >= 150,
+    );
+    add(9, 'CPU per token (renderer process): chat / bare worker / bare main thread', `${q.cpuMsPerToken.chat} / ${q.cpuMsPerToken.worker} / ${q.cpuMsPerToken.main} ms`, '');
+  }
+
+  const tabs = r.tabs;
+  if (tabs?.error) failed(10, 'Tabs', tabs);
+  else if (tabs) {
+    const row = (share, count) => tabs.find((x) => x.share === share && x.tabs === count);
+    const most = Math.max(...tabs.map((x) => x.tabs));
+    for (const share of ['page', 'origin']) {
+      add(10, `Renderer RSS (all tabs and workers), share="${share}", 1 / 2 / ${most === 4 ? '4' : most} tabs`, tabs.filter((x) => x.share === share).map((x) => `${x.tabs}: ${mib(x.rssBytes)}`).join(' · '), '');
+    }
+    const one = row('origin', 1);
+    const many = row('origin', most);
+    if (one && many) {
+      const ratio = Math.round((many.rssBytes / one.rssBytes) * 100) / 100;
+      add(10, `Memory of ${most} tabs ÷ 1 tab, share="origin" (share="page": ${Math.round((row('page', most).rssBytes / row('page', 1).rssBytes) * 100) / 100})`, `×${ratio}`, '≤ 1.2', ratio <= 1.2);
+    }
+    const second = row('origin', 2);
+    if (second) {
+      add(10, 'Second tab ready (warm cache), share="origin" (share="page")', `${ms(second.readyMs[1])} (${ms(row('page', 2).readyMs[1])})`, '< 300 ms', second.readyMs[1] < 300);
+    }
+  }
+
   const f = r['follow-up'];
   if (f?.error) failed(2, 'Follow-up turns', f);
   else if (f) {

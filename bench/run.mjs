@@ -20,12 +20,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { firstUseBytes, measure as measureBundle } from '../scripts/bundle-budget.mjs';
-import { launchBrowser, memory, metrics, openBenchPage } from './browser.mjs';
+import { launchBrowser, memory, metrics, openBenchPage, totalRendererRss } from './browser.mjs';
 import { printTable, writeResultsMarkdown } from './report.mjs';
 import { startBenchServer } from './server.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const SECTIONS = ['bundle', 'render', 'load', 'sharing', 'overhead', 'main-thread', 'stop', 'follow-up'];
+const SECTIONS = ['bundle', 'render', 'load', 'sharing', 'tabs', 'overhead', 'fast', 'main-thread', 'stop', 'follow-up'];
 
 const { values: flags } = parseArgs({
   options: {
@@ -64,6 +64,11 @@ const QUICK = flags.quick;
 const BENCH_MODEL = 'slm-bench';
 /** The tiny test model: per-token costs outside the model dominate. */
 const TINY_MODEL = 'slm-tiny';
+/**
+ * A small model that decodes at well over 150 tokens/s here (4 layers, hidden 256): the rate of
+ * small models on real GPUs, where a fixed cost per token weighs most (section 9).
+ */
+const FAST_MODEL = 'slm-fast';
 /** Repetitions of the timed generations (medians are reported). */
 const REPS = Number(flags.reps ?? (QUICK ? 1 : 7));
 /**
@@ -557,6 +562,102 @@ async function benchSharing(ctx) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 10. Tabs: 1, 2 and 4 tabs of the site, each with a provider, `share="page"` vs `share="origin"`.
+
+async function benchTabs(ctx) {
+  const rows = [];
+  for (const share of ['page', 'origin']) {
+    for (const count of QUICK ? [1, 2] : [1, 2, 4]) {
+      const context = await ctx.browser.newContext({ viewport: { width: 1000, height: 800 } });
+      try {
+        // Cache Storage is warm first (one visit loaded the model and left), as for a site's
+        // returning visitor: what differs between the modes is then loading, not downloading.
+        const primer = await openBenchPage(ctx.browser, ctx.server.origin, context);
+        await primer.page.evaluate(({ model, device }) => bench.mountChats({ model, device, count: 1, maxNewTokens: 4 }), { model: BENCH_MODEL, device: DEVICE });
+        await primer.page.evaluate(() => bench.loadProvider(0));
+        await primer.page.close();
+        const tabs = [];
+        const readyMs = [];
+        for (let i = 0; i < count; i++) {
+          const tab = await openBenchPage(ctx.browser, ctx.server.origin, context);
+          await tab.page.evaluate(({ model, device, share }) => bench.mountChats({ model, device, count: 1, maxNewTokens: 8, share }), { model: BENCH_MODEL, device: DEVICE, share });
+          readyMs.push(round((await tab.page.evaluate(() => bench.loadProvider(0))).ms, 0));
+          tabs.push(tab);
+        }
+        // Every tab really uses its engine once.
+        for (const tab of tabs) await tab.page.evaluate((p) => bench.chatTurn(0, p), 'Hello!');
+        const rssBytes = await totalRendererRss(ctx.browser, tabs.map((tab) => tab.cdp));
+        rows.push({ share, tabs: count, readyMs, rssBytes });
+        log(`tabs ${share} ×${count}: ready ${readyMs.join(' / ')} ms, renderer RSS ${round(rssBytes / 2 ** 20, 0)} MiB`);
+      } finally {
+        await context.close();
+      }
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. At a high token rate: <slm-chat> against the faster of a bare pipeline in a worker and one
+// on the main thread, on a model that decodes at well over 150 tokens/s.
+
+async function benchFast(ctx) {
+  const { context, page, cdp } = await openBenchPage(ctx.browser, ctx.server.origin);
+  try {
+    await page.evaluate(({ model, device, n }) => bench.mountChats({ model, device, count: 1, maxNewTokens: n }), { model: FAST_MODEL, device: DEVICE, n: REPLY_TOKENS });
+    await page.evaluate(() => bench.loadProvider(0));
+    await page.evaluate(({ model, device }) => bench.loadBareWorker(model, device), { model: FAST_MODEL, device: DEVICE });
+    await page.evaluate(({ model, device }) => bench.loadBareMain(model, device), { model: FAST_MODEL, device: DEVICE });
+    const messages = [{ role: 'user', content: PROMPT }];
+    // Warm-up of each.
+    await page.evaluate((p) => bench.chatTurn(0, p), PROMPT);
+    await page.evaluate(() => bench.clearChat(0));
+    await page.evaluate(([m, n]) => bench.bareWorkerGenerate(m, n), [messages, REPLY_TOKENS]);
+    await page.evaluate(([m, n]) => bench.bareMainGenerate(m, n), [messages, REPLY_TOKENS]);
+    const cpu = async (run) => {
+      const m0 = await metrics(cdp);
+      const r = await run();
+      const m1 = await metrics(cdp);
+      return { ...r, cpuMsPerToken: ((m1.ProcessTime - m0.ProcessTime) * 1000) / r.tokens };
+    };
+    const chat = [];
+    const worker = [];
+    const main = [];
+    const arms = [
+      async () => {
+        chat.push(await cpu(() => page.evaluate((p) => bench.chatTurn(0, p), PROMPT)));
+        await page.evaluate(() => bench.clearChat(0));
+      },
+      async () => worker.push(await cpu(() => page.evaluate(([m, n]) => bench.bareWorkerGenerate(m, n), [messages, REPLY_TOKENS]))),
+      async () => main.push(await cpu(() => page.evaluate(([m, n]) => bench.bareMainGenerate(m, n), [messages, REPLY_TOKENS]))),
+    ];
+    for (let rep = 0; rep < DECODE_REPS; rep++) {
+      for (let i = 0; i < arms.length; i++) await arms[(rep + i) % arms.length]();
+    }
+    // Per round: the chat against the faster of the two bare setups of that round.
+    const ratios = chat.map((c, i) => c.decodeTps / Math.max(worker[i].decodeTps, main[i].decodeTps));
+    const result = {
+      model: FAST_MODEL,
+      chatTps: round(median(chat.map((r) => r.decodeTps))),
+      workerTps: round(median(worker.map((r) => r.decodeTps))),
+      mainTps: round(median(main.map((r) => r.decodeTps))),
+      ratioToFaster: round(median(ratios), 3),
+      perRoundRatios: ratios.map((x) => round(x, 3)),
+      cpuMsPerToken: {
+        chat: round(median(chat.map((r) => r.cpuMsPerToken)), 3),
+        worker: round(median(worker.map((r) => r.cpuMsPerToken)), 3),
+        main: round(median(main.map((r) => r.cpuMsPerToken)), 3),
+      },
+      tokens: median(chat.map((r) => r.tokens)),
+    };
+    log(`fast ${FAST_MODEL}: chat ${result.chatTps} tok/s, bare worker ${result.workerTps}, bare main thread ${result.mainTps}: ×${result.ratioToFaster} of the faster`);
+    return result;
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The model page shared by sections 1, 2, 3 and 8: one provider + chat on the bench model, and a
 // bare pipeline in a worker on the same model and device, both loaded and warmed up.
 
@@ -854,7 +955,9 @@ const runners = {
   render: benchRender,
   load: benchLoad,
   sharing: benchSharing,
+  tabs: benchTabs,
   overhead: benchOverhead,
+  fast: benchFast,
   'main-thread': benchMainThread,
   stop: benchStop,
   'follow-up': benchFollowUp,

@@ -66,18 +66,19 @@ const readyEvents = [];
  * Puts `<slm-provider>` with `count` `<slm-chat>`s on the page (replacing what was there).
  * Returns nothing: the model loads on first use, or with `load()`.
  */
-function mountChats({ model, device, count = 1, maxNewTokens = 64, systemPrompt = '', preload = false }) {
+function mountChats({ model, device, count = 1, maxNewTokens = 64, systemPrompt = '', preload = false, share = 'page' }) {
   stage.replaceChildren();
   chats.length = 0;
   providers.length = 0;
-  provider = providers[addProvider({ model, device, preload })];
+  provider = providers[addProvider({ model, device, preload, share })];
   for (let i = 0; i < count; i++) appendChat({ maxNewTokens, systemPrompt });
   return chats.length;
 }
 
 /** Appends a provider (e.g. a second one for the same model); returns its index. */
-function addProvider({ model, device, preload = false }) {
+function addProvider({ model, device, preload = false, share = 'page' }) {
   const element = document.createElement('slm-provider');
+  element.setAttribute('share', share);
   element.setAttribute('model', model);
   element.setAttribute('model-base-url', '/models/');
   element.setAttribute('device', device);

@@ -45,10 +45,15 @@ export const progressStyles = css`
     overflow: hidden;
   }
 
+  /* In the line of the bytes, no taller than that line: the toolbar or bubble keeps its height. */
   .pause-button {
     flex: none;
+    align-self: center;
+    min-height: 0;
+    height: 1.25rem;
+    padding: 0 0.5rem;
     font-size: 0.75rem;
-    padding: 0.125rem 0.5rem;
+    line-height: 1;
   }
 
   .progress-bar {

@@ -125,9 +125,10 @@ export function renderStatus(status: StatusLine, { visible = true }: { visible?:
 /**
  * Renders the download's progress, if this element waits for one: the bytes so far and a bar
  * below them (a `progress-row` container lays them out), and with `toggleDownload`, while model
- * files download, a button (`part="pause-button"`) that pauses or resumes the download. `label` repeats the status sentence
- * beside the amount, hidden from assistive technology (the status line announces it), for a
- * place where the status line is not in view.
+ * files download, a small button beside the bytes (`part="pause-button"`, in the same line, so
+ * nothing grows) that pauses or resumes the download. `label` repeats the status sentence beside
+ * the amount, hidden from assistive technology (the status line announces it), for a place where
+ * the status line is not in view.
  */
 export function renderProgress(
   status: StatusLine,
@@ -138,6 +139,17 @@ export function renderProgress(
   const percent = Math.round(status.progress * 100);
   return html`${label ? html`<span class="progress-label" aria-hidden="true">${status.text}</span>` : nothing}
     <span class="progress-amount" aria-hidden="true">${status.amount || `${percent}%`}</span>
+    ${download && toggleDownload
+      ? html`<button
+          part="pause-button"
+          class="ghost pause-button"
+          type="button"
+          aria-pressed=${download.paused ? 'true' : 'false'}
+          @click=${() => toggleDownload(!download.paused)}
+        >
+          ${download.label}
+        </button>`
+      : nothing}
     <div
       part="progress"
       class="progress"
@@ -150,16 +162,5 @@ export function renderProgress(
     >
       <!-- Through CSSOM, which a strict style-src allows (styleMap's first write is an attribute). -->
       <div class="progress-bar" ${cssomStyle({ width: `${(status.progress * 100).toFixed(1)}%` })}></div>
-    </div>
-    ${download && toggleDownload
-      ? html`<button
-          part="pause-button"
-          class="ghost pause-button"
-          type="button"
-          aria-pressed=${download.paused ? 'true' : 'false'}
-          @click=${() => toggleDownload(!download.paused)}
-        >
-          ${download.label}
-        </button>`
-      : nothing}`;
+    </div>`;
 }

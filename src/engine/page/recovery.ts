@@ -12,8 +12,9 @@
  *   same device usually works.
  * - **reload**: another request already rebuilt the engine since this one failed: wait for it.
  * - **retry**: this request was cut off by such a rebuild: run it again.
- * - **unshare**: the origin's shared worker (`share="origin"`) could not start: the page runs
- *   the model in a worker of its own (`share-unavailable` warning).
+ * - **unshare**: the way this page shares the origin's model (`share="origin"`: a shared worker,
+ *   else a host tab's worker) could not start: the next way is tried, and when none is left the
+ *   page runs the model in a worker of its own (`share-unavailable` warning).
  * Every step that needs a new worker gets one: ONNX Runtime's wasm instance does not recover from
  * a failed session creation (see `loadModel`).
  */
@@ -58,7 +59,7 @@ export interface RunFailureSituation {
   attempt: number;
   /** The caller stopped it, or a newer request of its owner superseded it. */
   cancelled: boolean;
-  /** It failed because the engine was torn down for a rebuild that another request started. */
+  /** It failed because the engine was torn down for a rebuild another request started, or its shared connection was lost. */
   rebuildInProgress: boolean;
   /** It reached a worker (failures before that, such as a failed load, are final here). */
   posted: boolean;

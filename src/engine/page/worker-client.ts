@@ -56,7 +56,7 @@ interface WorkerSource {
   /** Whether a same-origin `blob:` module imports it (the library is on another origin). */
   bootstrap: boolean;
 }
-const workerSources = new WeakMap<Worker | SharedWorker, WorkerSource>();
+const workerSources = new WeakMap<object, WorkerSource>();
 
 /** Whether this module (the library) is served from another origin than the page's (a CDN). */
 function libraryIsCrossOrigin(): boolean {
@@ -144,9 +144,12 @@ const pageVisible = () => typeof document === 'undefined' || document.visibility
  * could not be fetched or was refused by a Content-Security-Policy carries none (browsers keep
  * the reason from the page), so the message lists what has to hold for the worker to start.
  */
-function workerFailure(worker: Worker | SharedWorker, event: ErrorEvent | Event): SlmError {
-  if (!('message' in event)) return new SlmError('worker-failed', 'The shared model worker could not be started.');
-  if (event.message) return new SlmError('worker-failed', `The model worker failed: ${event.message}.`);
+function workerFailure(worker: ModelWorker, event: ErrorEvent | Event): SlmError {
+  const message = event instanceof ErrorEvent ? event.message : '';
+  if (message) return new SlmError('worker-failed', `The model worker failed: ${message}.`);
+  if ('port' in worker && !workerSources.has(worker)) {
+    return new SlmError('worker-failed', 'The model worker of the tab that runs the shared model could not start, or that tab closed.');
+  }
   const source = workerSources.get(worker);
   if (!source) return new SlmError('worker-failed', 'The model worker failed: its script could not be loaded.');
   const { origin } = new URL(source.script);
@@ -165,28 +168,52 @@ function workerFailure(worker: Worker | SharedWorker, event: ErrorEvent | Event)
   );
 }
 
+/** A port to a worker several pages use: a `SharedWorker`'s, or one relayed by a host tab (`relay.ts`). */
+interface SharedPort {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: Event) => void): void;
+  start(): void;
+  close(): void;
+}
+
+/** What a `WorkerClient` talks to: the page's own worker, or a connection to one several pages share. */
+export type ModelWorker = Worker | { port: SharedPort; addEventListener(type: 'error', listener: (event: Event) => void): void };
+
 /**
- * Request/reply plumbing over one worker: the page's own (`Worker`) or the origin's shared one
- * (`SharedWorker`, over its port; the page says hello, its visibility and goodbye).
+ * Request/reply plumbing over one worker: the page's own (`Worker`) or one the origin's pages
+ * share (a `SharedWorker`, or a host tab's worker through `relay.ts`), over a port: then the page
+ * says hello, its visibility and goodbye.
  */
 export class WorkerClient {
   private nextId = 1;
   private readonly pending = new Map<number, PendingLoad | PendingGeneration | PendingQuery | PendingStats>();
   private failure: SlmError | undefined;
-  /** Where messages go: the worker itself, or a shared worker's port. */
-  private readonly port: Worker | MessagePort;
+  /** Where messages go: the worker itself, or a shared connection's port. */
+  private readonly port: Worker | SharedPort;
+  /** Whether this is a shared connection (a port), not the page's own worker. */
+  private readonly shared: boolean;
+  /** Whether the worker ever answered (a connection lost after that was working). */
+  private answered = false;
+  /**
+   * Chooses the error pending requests fail with when a connection that worked is lost (a host
+   * tab closed, a worker crashed): the engine says "run them again" with its rebuild error.
+   */
+  onLost: (() => SlmError | undefined) | undefined;
   private readonly onVisibility = () => this.post({ type: 'visibility', id: 0, visible: pageVisible() });
 
-  constructor(private readonly worker: Worker | SharedWorker = startModelWorker()) {
+  constructor(private readonly worker: ModelWorker = startModelWorker()) {
+    this.shared = 'port' in worker;
     this.port = 'port' in worker ? worker.port : worker;
     this.port.addEventListener('message', (event: Event) => this.receive((event as MessageEvent<WorkerReply>).data));
     // A worker script that fails to load or throws at top level lands here, not in a reply.
     worker.addEventListener('error', (event: Event) => {
       event.preventDefault();
-      this.failAll(workerFailure(worker, event));
+      const lost = this.answered ? this.onLost?.() : undefined;
+      this.failAll(lost ?? workerFailure(worker, event));
     });
-    if (this.port instanceof MessagePort) {
-      this.port.start();
+    if (this.shared) {
+      const port = this.port as SharedPort;
+      port.start();
       // Requests sent meanwhile are served as a visible page's; the hello only adds the lock and the real visibility.
       void pageLifetimeLock().then((tab) => this.post({ type: 'hello', id: 0, tab, visible: pageVisible() }));
       if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisibility);
@@ -261,9 +288,9 @@ export class WorkerClient {
    * runs on for the origin's other pages: this page's requests stop and its caches are freed.
    */
   terminate(error: SlmError): void {
-    if (this.port instanceof MessagePort) {
+    if (this.shared) {
       this.post({ type: 'bye', id: 0 });
-      this.port.close();
+      (this.port as SharedPort).close();
       if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisibility);
     } else {
       (this.worker as Worker).terminate();
@@ -284,6 +311,7 @@ export class WorkerClient {
   }
 
   private receive(reply: WorkerReply): void {
+    this.answered = true;
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     switch (reply.type) {

@@ -12,6 +12,7 @@ import { ortWasmPaths } from './ort-assets.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerLoadConfig } from '../shared/protocol.js';
 import { afterLoadFailure, afterRunFailure, type RunRecoveryStep } from './recovery.js';
 import { engineConfigKey, parseContextWindow, sameEngineConfig, type EngineConfig } from '../shared/settings.js';
+import { connectRelay, relayAvailable } from './relay.js';
 import { WorkerClient, sharedWorkerUnavailable, startSharedModelWorker } from './worker-client.js';
 import { emptyResult } from '../shared/types.js';
 import type {
@@ -27,20 +28,30 @@ import type {
 } from '../shared/types.js';
 
 /**
- * What a new worker connection is for: `shared` when it should be the origin's shared worker
- * (`share="origin"`), whose `name` tells configurations (and recovery attempts) apart.
+ * Where the model runs for this page: in a worker of its own (`page`), or in one that every tab of
+ * the origin with the same configuration shares: a `SharedWorker` where the browser has one that
+ * starts (`shared-worker`), else the worker of a host tab elected among them (`relay`, see
+ * `relay.ts`).
+ */
+export type Transport = 'page' | 'shared-worker' | 'relay';
+
+/**
+ * What a new worker connection is for: its transport, and for shared ones the `name` that tells
+ * configurations (and recovery attempts) apart.
  */
 export interface WorkerClientContext {
-  shared: boolean;
+  transport: Transport;
   name: string;
 }
 
 /** Creates the worker connection; replaceable in tests. */
 export type WorkerClientFactory = (context: WorkerClientContext) => WorkerClient;
 
-/** The library's own worker connections: the page's worker, or the origin's shared one. */
-const defaultClientFactory: WorkerClientFactory = ({ shared, name }) =>
-  new WorkerClient(shared ? startSharedModelWorker(name) : undefined);
+/** The library's own worker connections. */
+const defaultClientFactory: WorkerClientFactory = ({ transport, name }) =>
+  new WorkerClient(
+    transport === 'shared-worker' ? startSharedModelWorker(name) : transport === 'relay' ? connectRelay(name) : undefined,
+  );
 
 /**
  * A model in a Web Worker (what `LocalEngine` runs once it is first needed). The engine API is
@@ -67,8 +78,10 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   private readonly latestOfOwner = new Map<string, number>();
   /** Why the engine skips WebGPU from now on (a first run there failed), for this configuration. */
   private forceWasm: string | undefined;
-  /** Why this page does not share the origin's worker although `share="origin"` asks for it. */
-  private unshared: string | undefined;
+  /** Why a transport of `share="origin"` is not used (any more) on this page: the next one is tried. */
+  private readonly unusable: Partial<Record<Transport, string>> = {};
+  /** The transport of the current (or last) connection. */
+  private transport: Transport = 'page';
   /** Recovery attempts that needed a new worker (part of a shared worker's name, so tabs that fail alike meet again). */
   private rebuilds = 0;
   private repairs = 0;
@@ -78,6 +91,14 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   private downloadsPaused = false;
   /** The error a worker ended for a rebuild rejects its pending requests with: they are run again. */
   private readonly rebuilding = new SlmError('device-lost', 'The engine is being rebuilt.');
+  /**
+   * The error a lost shared connection rejects its pending requests with: they are run again on a
+   * new connection, unless part of a reply was already shown (then this is what the user sees).
+   */
+  private readonly lost = new SlmError(
+    'worker-failed',
+    'The tab that ran the shared model closed during this reply; another tab runs it now. Ask again.',
+  );
 
   constructor(private readonly createClient: WorkerClientFactory = defaultClientFactory) {
     super();
@@ -116,7 +137,8 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
     this.config = config;
     this.configError = undefined;
     this.forceWasm = undefined;
-    this.unshared = undefined;
+    delete this.unusable['shared-worker'];
+    delete this.unusable.relay;
     this.rebuilds = this.repairs = 0;
     this.setStatus('idle', null);
   }
@@ -196,7 +218,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
           cancelled: !current(),
           repaired,
           wasmOnly: this.forceWasm !== undefined,
-          shared: this.sharing(config),
+          shared: this.transport !== 'page',
         });
         if (step === 'give-up') {
           // A `LoadFailure`'s recovery hint is the engine's business, not the page's.
@@ -206,7 +228,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
         repaired ||= repair;
         if (repair) this.repairs++;
         if (step === 'fallback-to-wasm') this.skipWebGpu(`WebGPU could not load the model (${(error as SlmError).message})`);
-        if (step === 'unshare') this.unshare(`the shared worker could not start (${(error as SlmError).message})`);
+        if (step === 'unshare') this.unshare(this.transport, `it could not start (${(error as SlmError).message})`);
         // The next attempt needs a fresh worker (see `loadModel`).
         this.client = undefined;
         client.terminate(new SlmError('aborted', 'The load is being retried in a new worker.'));
@@ -243,7 +265,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
             streamed,
             attempt,
             cancelled: Boolean(signal?.aborted) || superseded(),
-            rebuildInProgress: error === this.rebuilding,
+            rebuildInProgress: error === this.rebuilding || error === this.lost,
             posted: ranOn.client !== undefined,
             engineRebuilt: ranOn.client !== undefined && ranOn.client !== this.client,
             ranOnWebGpu: this._info?.device === 'webgpu',
@@ -439,9 +461,7 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   private ensureClient(): WorkerClient {
     if (this.client) return this.client;
     const config = this.requireConfig();
-    const unavailable = config.share === 'origin' && !this.unshared ? sharedWorkerUnavailable() : undefined;
-    if (unavailable) this.unshare(unavailable);
-    const shared = this.sharing(config);
+    const transport = (this.transport = this.chooseTransport(config));
     // Tabs with equal settings that went through the same recovery steps meet in the same worker.
     const name = [
       'slm-model',
@@ -450,22 +470,56 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
       this.repairs ? `repair ${this.repairs}` : '',
       this.rebuilds ? `rebuild ${this.rebuilds}` : '',
     ].filter(Boolean).join(' ');
-    this.client = this.createClient({ shared, name });
-    return this.client;
+    const client = this.createClient({ transport, name });
+    if (transport !== 'page') client.onLost = () => this.connectionLost(client);
+    this.client = client;
+    return client;
   }
 
-  /** Whether requests go to the origin's shared worker. */
-  private sharing(config: EngineConfig): boolean {
-    return config.share === 'origin' && !this.unshared;
+  /**
+   * The transport for a new connection: the page's own worker for `share="page"`; for
+   * `share="origin"`, the first of a shared worker and a relay through a host tab that this
+   * browser has and that has not failed here, else the page's own (said once, `share-unavailable`).
+   */
+  private chooseTransport(config: EngineConfig): Transport {
+    if (config.share !== 'origin') return 'page';
+    if (!this.unusable['shared-worker']) {
+      const missing = sharedWorkerUnavailable();
+      if (!missing) return 'shared-worker';
+      this.unusable['shared-worker'] = missing;
+    }
+    if (!this.unusable.relay) {
+      if (relayAvailable()) return 'relay';
+      this.unshare('relay', 'this browser has no Web Locks or BroadcastChannel');
+    }
+    return 'page';
   }
 
-  /** From now on (for this configuration) this page runs the model in a worker of its own; says why (`share-unavailable`). */
-  private unshare(reason: string): void {
-    this.unshared = reason;
+  /**
+   * A transport of `share="origin"` failed here: the next one is used from now on (for this
+   * configuration). When none is left, the page runs the model on its own, which is said once.
+   */
+  private unshare(transport: Transport, reason: string): void {
+    this.unusable[transport] = reason;
+    if (transport !== 'relay') return;
+    const why = Object.values(this.unusable).join('; ');
     this.emit('warning', {
       code: 'share-unavailable',
-      message: `This page could not share the model with the site's other tabs (${reason}): it runs the model on its own.`,
+      message: `This page could not share the model with the site's other tabs (${why}): it runs the model on its own.`,
     });
+  }
+
+  /**
+   * A shared connection that worked was lost (the host tab closed or crashed): this engine starts
+   * over on a new connection, and the requests that were pending on the lost one run again there
+   * (they fail with `rebuilding`, which `afterRunFailure` answers with `retry`). The model loads
+   * from Cache Storage; conversations go on, their KV caches rebuilt from the transcript.
+   */
+  private connectionLost(client: WorkerClient): SlmError | undefined {
+    if (this.client !== client) return undefined;
+    this.teardown(this.lost);
+    this.setStatus('idle', null);
+    return this.lost;
   }
 
   private async query<Q extends ModelQuery>(query: Q): Promise<ModelQueryAnswers[Q]> {

@@ -67,6 +67,11 @@ export type WorkerRequest =
   | { type: 'visibility'; id: number; visible: boolean }
   /** The page lets go of the shared worker: its requests stop and its conversations' caches are freed. */
   | { type: 'bye'; id: number }
+  /**
+   * To a host tab's own worker (`share="origin"` without a SharedWorker, `relay.ts`): serve one
+   * more page over the `MessagePort` transferred with this message.
+   */
+  | { type: 'connect'; id: number }
   | { type: 'load'; id: number; config: WorkerLoadConfig }
   | {
       type: 'generate';
