@@ -14,10 +14,10 @@ import type {
   GenerationSettings,
 } from './types.js';
 
-/** Allowed `device` values, in the order the README lists them. */
+/** Allowed `device` values, in the order docs/reference.md lists them. */
 export const DEVICE_OPTIONS: readonly DeviceOption[] = ['auto', 'webgpu', 'wasm'];
 
-/** Allowed `dtype` values, in the order the README lists them. */
+/** Allowed `dtype` values, in the order docs/reference.md lists them. */
 export const DTYPE_OPTIONS: readonly DtypeOption[] = ['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 
 /** Allowed `load` values of `<slm-provider>`. */
