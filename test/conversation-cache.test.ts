@@ -1,6 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
-import '../dist/slm-provider.js';
-import type { SlmProviderElement } from '../dist/index.js';
+import { expect } from '@open-wc/testing';
 import {
   ConversationCacheStore,
   cropSequenceAxis,
@@ -18,44 +16,7 @@ import {
   requestCounts,
   resetRequestCounts,
 } from './helpers.js';
-
-const MAX = 24;
-const GREEDY = { maxNewTokens: MAX, temperature: 0 };
-const SYSTEM: ChatMessage = { role: 'system', content: 'You are terse.' };
-
-/** A provider on the tiny model; tests drive its engine directly (no chat element involved). */
-async function engineFixture(model = MODEL, device = 'wasm') {
-  const provider = await fixture<SlmProviderElement>(
-    html`<slm-provider model=${model} model-base-url=${MODEL_BASE} device=${device}></slm-provider>`,
-  );
-  return { provider, engine: provider.engine };
-}
-
-type Engine = SlmProviderElement['engine'];
-
-/** One chat turn through the engine, checked against a bare pipeline given the same history. */
-async function turn(engine: Engine, history: ChatMessage[], user: string, conversationId: string | undefined) {
-  const messages = [...history, { role: 'user', content: user } as ChatMessage];
-  const streamed: number[] = [];
-  const result = await engine.generate({ kind: 'chat', messages }, GREEDY, {
-    ...(conversationId ? { conversationId } : {}),
-    onToken: (update) => streamed.push(update.tokenId),
-  });
-  const expected = await referenceGeneration(messages, MAX);
-  expect(result.text, `reply to "${user}"`).to.equal(expected.text);
-  expect(streamed, `streamed ids of "${user}"`).to.deep.equal(expected.tokenIds);
-  expect(result.tokens).to.equal(expected.tokens);
-  expect(result.promptTokens, 'prompt tokens').to.equal((await referencePromptIds(messages)).length);
-  expect(result.droppedMessages).to.equal(0);
-  return { messages: [...messages, { role: 'assistant', content: result.text } as ChatMessage], result };
-}
-
-/**
- * What the cache of the previous turn saves: its whole sequence (prompt + generated tokens)
- * except the last generated token, which generate() sampled but never fed to the model. The tiny
- * model's tokenizer is byte-level, so the reply's text tokenizes back to the generated ids.
- */
-const reusable = (previous: GenerationResult) => previous.promptTokens + previous.tokens - 1;
+import { GREEDY, MAX, SYSTEM, engineFixture, reusable, turn } from './conversation-turns.js';
 
 describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   it('reuses the previous turn over five turns and matches a bare pipeline every time', async () => {
@@ -191,21 +152,6 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
       'released-while-loading',
     );
     expect(next.result.cachedTokens).to.equal(0);
-  });
-});
-
-describe('conversation KV cache on WebGPU (SwiftShader, slow: one test)', () => {
-  it('reuses GPU caches across turns and rebuilds one after an edit', async () => {
-    const { engine } = await engineFixture(MODEL, 'webgpu');
-    const first = await turn(engine, [SYSTEM], 'Hello GPU', 'gpu');
-    const second = await turn(engine, first.messages, 'Tell me more', 'gpu');
-    expect(second.result.cachedTokens).to.equal(reusable(first.result));
-    // GPU tensors are not cropped: a changed history rebuilds the cache...
-    const edited = await turn(engine, [SYSTEM], 'Hello CPU', 'gpu');
-    expect(edited.result.cachedTokens).to.equal(0);
-    // ...which then serves the next turn.
-    const next = await turn(engine, edited.messages, 'Tell me more', 'gpu');
-    expect(next.result.cachedTokens).to.equal(reusable(edited.result));
   });
 });
 

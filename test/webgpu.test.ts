@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../dist/define.js';
 import type { SlmProviderElement } from '../dist/index.js';
+import { SYSTEM, engineFixture, reusable, turn } from './conversation-turns.js';
 import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration } from './helpers.js';
 
 // WebGPU here is SwiftShader on the CPU: slow, so this file holds the few WebGPU checks.
@@ -32,5 +33,21 @@ describe('WebGPU (SwiftShader)', () => {
     expect(detail.fallbackReason).to.equal(undefined);
     expect(reply).to.equal(expectedChat.text);
     expect(await root.querySelector('slm-complete')!.complete()).to.equal(expectedText.text);
+  });
+});
+
+// The conversation cache's own tests on WebAssembly are in conversation-cache.test.ts.
+describe('conversation KV cache on WebGPU (SwiftShader, slow: one test)', () => {
+  it('reuses GPU caches across turns and rebuilds one after an edit', async () => {
+    const { engine } = await engineFixture(MODEL, 'webgpu');
+    const first = await turn(engine, [SYSTEM], 'Hello GPU', 'gpu');
+    const second = await turn(engine, first.messages, 'Tell me more', 'gpu');
+    expect(second.result.cachedTokens).to.equal(reusable(first.result));
+    // GPU tensors are not cropped: a changed history rebuilds the cache...
+    const edited = await turn(engine, [SYSTEM], 'Hello CPU', 'gpu');
+    expect(edited.result.cachedTokens).to.equal(0);
+    // ...which then serves the next turn.
+    const next = await turn(engine, edited.messages, 'Tell me more', 'gpu');
+    expect(next.result.cachedTokens).to.equal(reusable(edited.result));
   });
 });
