@@ -15,12 +15,17 @@ import {
   referencePromptIds,
   requestCounts,
   resetRequestCounts,
+  sharedEngine,
 } from './helpers.js';
 import { GREEDY, MAX, SYSTEM, engineFixture, reusable, turn } from './conversation-turns.js';
 
 describe('conversation KV cache (real worker, tiny model, wasm)', () => {
+  // One engine for the tests that each keep to conversations of their own and never look at how
+  // the model loaded (helpers.ts); the last one needs a model that is not loaded yet.
+  const sharedEngineOf = sharedEngine();
+
   it('reuses the previous turn over five turns and matches a bare pipeline every time', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     let history: ChatMessage[] = [SYSTEM];
     let previous: GenerationResult | undefined;
     for (const [i, user] of ['Hello there', 'Tell me more', 'Why is that?', 'And then?', 'Thanks, bye'].entries()) {
@@ -32,7 +37,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('reports no cached tokens without a conversation id', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     let history: ChatMessage[] = [SYSTEM];
     for (const user of ['Hello there', 'Tell me more']) {
       const { messages, result } = await turn(engine, history, user, undefined);
@@ -42,7 +47,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('keeps a chat cache intact across a completion between two turns', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const first = await turn(engine, [SYSTEM], 'Hello there', 'with-completion');
     const prompt = 'Once upon a time';
     const completion = await engine.generate({ kind: 'text', prompt }, GREEDY);
@@ -55,7 +60,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('keeps two interleaved conversations apart', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const a = await turn(engine, [SYSTEM], 'Hello there', 'a');
     const b = await turn(engine, [], 'Something else entirely', 'b');
     const a2 = await turn(engine, a.messages, 'Tell me more', 'a');
@@ -65,7 +70,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('cuts the cache back to the common prefix when an earlier message changes', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const first = await turn(engine, [SYSTEM], 'What is a cat?', 'edited');
     const second = await turn(engine, first.messages, 'And a dog?', 'edited');
     // The user edits the first question and asks again from there.
@@ -83,7 +88,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('regenerates a reply from the cache minus one token', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const first = await turn(engine, [SYSTEM], 'Hello there', 'regenerate');
     // The user asks for another answer to the same question: the history without the reply.
     const again = await turn(engine, [SYSTEM], 'Hello there', 'regenerate');
@@ -93,7 +98,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('keeps the cache of a stopped reply consistent with the partial text', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const messages: ChatMessage[] = [SYSTEM, { role: 'user', content: 'Go on and on' }];
     const abort = new AbortController();
     let seen = 0;
@@ -112,7 +117,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('frees a released conversation: its next turn starts from scratch', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const first = await turn(engine, [SYSTEM], 'Hello there', 'released');
     engine.releaseConversation('released');
     const second = await turn(engine, first.messages, 'Tell me more', 'released');
@@ -122,7 +127,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('keeps no cache for a reply that was running when its conversation was released', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     await engine.load();
     const messages: ChatMessage[] = [SYSTEM, { role: 'user', content: 'Hello there' }];
     const running = engine.generate({ kind: 'chat', messages }, GREEDY, { conversationId: 'released-while-running' });
@@ -138,6 +143,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('keeps no cache for a reply that was waiting for the model when its conversation was released', async () => {
+    // Not the shared engine: this one must not be loaded yet.
     const { engine } = await engineFixture();
     const messages: ChatMessage[] = [SYSTEM, { role: 'user', content: 'Hello there' }];
     // Not loaded yet: the request reaches the worker only after the load, the release at once.
