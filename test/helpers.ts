@@ -147,12 +147,13 @@ export function commonPrefixLength(a: readonly number[], b: readonly number[]): 
 
 /**
  * One provider on the tiny model (wasm) for all the tests of the calling `describe`, made before
- * the first and removed after the last; returns a getter for its engine. For tests that only send
- * requests and check what comes back, never how the model loaded: a new provider means a new
- * worker, whose first ONNX Runtime session costs about 2 s of CPU on the 2-core CI machine, more
- * than such a test's own work. (`fixture()` would remove the provider after the first test.)
+ * the first and removed after the last; returns a getter for it. For tests that only send requests
+ * (their own: a chat of their own, or their own conversation ids) and check what comes back, never
+ * how the model loaded: a new provider means a new worker, whose first ONNX Runtime session costs
+ * about 2 s of CPU on the 2-core CI machine, more than such a test's own work. (`fixture()` would
+ * remove the provider after the first test.)
  */
-export function sharedEngine(): () => SlmProviderElement['engine'] {
+export function sharedProvider(): () => SlmProviderElement {
   let provider: SlmProviderElement | undefined;
   before(async () => {
     provider = document.createElement('slm-provider') as SlmProviderElement;
@@ -163,5 +164,11 @@ export function sharedEngine(): () => SlmProviderElement['engine'] {
     await provider.updateComplete;
   });
   after(() => provider?.remove());
-  return () => provider!.engine;
+  return () => provider!;
+}
+
+/** The engine of a `sharedProvider()`: for tests that drive the engine directly. */
+export function sharedEngine(): () => SlmProviderElement['engine'] {
+  const provider = sharedProvider();
+  return () => provider().engine;
 }
