@@ -91,7 +91,7 @@ export default tseslint.config(
   },
   {
     // Node scripts that drive Chromium: the functions they hand to `page.evaluate()` run in the page.
-    files: ['bench/*.mjs', 'scripts/screenshot-*.mjs', 'scripts/verify-tiny-model.mjs', 'test/storybook/**/*.mjs', 'test/demo/**/*.mjs', 'test/fixtures/**/*.js'],
+    files: ['bench/*.mjs', 'scripts/screenshot-*.mjs', 'scripts/verify-tiny-model.mjs', 'test/storybook/**/*.mjs', 'test/demo/**/*.mjs', 'test/node/packed-package.test.mjs', 'test/fixtures/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

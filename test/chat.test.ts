@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../dist/define.js';
 import type { SlmChatElement, SlmProviderElement, SlmResponseDetail, SlmTokenEvent } from '../dist/index.js';
 import { renderMarkdown } from '../dist/markdown.js';
-import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, until } from './helpers.js';
+import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, sharedProvider, until } from './helpers.js';
 
 const MAX = 24;
 
@@ -34,8 +34,25 @@ function shadow(chat: SlmChatElement) {
 describe('<slm-chat> on the real tiny model (wasm)', () => {
   failOnLitDevWarnings();
 
+  // A new chat for each test, in one provider for them all (helpers.ts): these tests check a
+  // chat's requests, replies and rendering, never how the model loaded. The accessibility test,
+  // whose idle state is the one before any download, has a provider of its own.
+  const provider = sharedProvider();
+  let shared: SlmChatElement | undefined;
+  afterEach(() => shared?.remove());
+  /** A new chat in the shared provider. Plain text (`markdown="off"`) unless asked, so text compares exactly. */
+  async function sharedChatFixture(maxNewTokens = MAX, markdown: 'on' | 'off' = 'off') {
+    shared = document.createElement('slm-chat') as SlmChatElement;
+    shared.setAttribute('max-new-tokens', String(maxNewTokens));
+    shared.setAttribute('temperature', '0');
+    shared.setAttribute('markdown', markdown);
+    provider().append(shared);
+    await shared.updateComplete;
+    return { chat: shared };
+  }
+
   it('streams the same tokens and text as a bare pipeline with the chat template', async () => {
-    const { chat } = await chatFixture();
+    const { chat } = await sharedChatFixture();
     const question = 'Hello there, who are you?';
     const expected = await referenceGeneration([{ role: 'user', content: question }], MAX);
     expect(expected.tokenIds.length, 'reference generated something').to.be.greaterThan(3);
@@ -65,7 +82,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('paints the transcript while the reply is still streaming', async () => {
-    const { chat } = await chatFixture();
+    const { chat } = await sharedChatFixture();
     const painted: string[] = [];
     chat.addEventListener('slm-token', async () => {
       await chat.updateComplete;
@@ -79,7 +96,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('renders the streamed reply as markdown exactly as a one-shot render of the reference', async () => {
-    const { chat } = await chatFixture(MODEL, 64, 'on');
+    const { chat } = await sharedChatFixture(64, 'on');
     const expected = await referenceGeneration([{ role: 'user', content: 'Write some markdown' }], 64);
     await chat.send('Write some markdown');
     await chat.updateComplete;
@@ -90,7 +107,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('regenerates the last reply and edits an earlier message, matching the bare pipeline', async () => {
-    const { chat } = await chatFixture();
+    const { chat } = await sharedChatFixture();
     const first = await chat.send('Alpha');
     await chat.send('Beta');
     const again = await chat.regenerate();
@@ -115,7 +132,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('carries the system prompt and the history into the next turn', async () => {
-    const { chat } = await chatFixture();
+    const { chat } = await sharedChatFixture();
     chat.systemPrompt = 'You are terse.';
     const first = await chat.send('First question');
     const second = await chat.send('Second question');
@@ -133,7 +150,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('reuses its cache on follow-up turns and leaves out old turns when the context is full', async () => {
-    const { chat } = await chatFixture(MODEL, 8);
+    const { chat } = await sharedChatFixture(8);
     const responses: SlmResponseDetail[] = [];
     chat.addEventListener('slm-response', (event) => responses.push(event.detail));
     await chat.send('First question');
@@ -154,7 +171,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('sends with Enter, not with Shift+Enter, and clears the field', async () => {
-    const { chat } = await chatFixture();
+    const { chat } = await sharedChatFixture();
     const { input } = shadow(chat);
     input.focus();
     input.value = 'Line one';
@@ -169,7 +186,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('stops on request and keeps the partial reply', async () => {
-    const { chat } = await chatFixture(MODEL, 400);
+    const { chat } = await sharedChatFixture(400);
     let seen = 0;
     chat.addEventListener('slm-token', () => {
       seen++;
@@ -186,7 +203,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('stops a streaming reply, keeping it, when the next message is sent', async () => {
-    const { chat } = await chatFixture(MODEL, 400);
+    const { chat } = await sharedChatFixture(400);
     let second: Promise<string> | undefined;
     chat.addEventListener('slm-token', () => (second ??= chat.send('Second')), { once: true });
     const first = await chat.send('First');
@@ -198,7 +215,7 @@ describe('<slm-chat> on the real tiny model (wasm)', () => {
   });
 
   it('clears the conversation', async () => {
-    const { chat } = await chatFixture();
+    const { chat } = await sharedChatFixture();
     await chat.send('Hi');
     chat.clear();
     await chat.updateComplete;

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../dist/define.js';
-import type { SlmProviderElement, SlmResponseEvent, SlmTokenEvent } from '../dist/index.js';
-import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, referencePipeline, until } from './helpers.js';
+import type { SlmCompleteElement, SlmProviderElement, SlmResponseEvent, SlmTokenEvent } from '../dist/index.js';
+import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, referencePipeline, sharedProvider, until } from './helpers.js';
 
 const MAX = 24;
 const PROMPT = 'Once upon a time';
@@ -9,13 +9,23 @@ const PROMPT = 'Once upon a time';
 describe('<slm-complete> on the real tiny model (wasm)', () => {
   failOnLitDevWarnings();
 
+  // Each test gets new completions in one provider for them all (helpers.ts): these tests check
+  // requests, replies and rendering, never how the model loaded. The mode="chat" and autorun
+  // tests below keep a provider of their own.
+  const provider = sharedProvider();
+  const made: SlmCompleteElement[] = [];
+  afterEach(() => made.splice(0).forEach((element) => element.remove()));
+
+  /** A new `<slm-complete>` of PROMPT in the shared provider. */
   async function completeFixture() {
-    const root = await fixture<SlmProviderElement>(html`
-      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
-        <slm-complete prompt=${PROMPT} max-new-tokens=${MAX} temperature="0"></slm-complete>
-      </slm-provider>
-    `);
-    return root.querySelector('slm-complete')!;
+    const complete = document.createElement('slm-complete') as SlmCompleteElement;
+    complete.setAttribute('prompt', PROMPT);
+    complete.setAttribute('max-new-tokens', String(MAX));
+    complete.setAttribute('temperature', '0');
+    provider().append(complete);
+    made.push(complete);
+    await complete.updateComplete;
+    return complete;
   }
 
   /** How many of `tokenIds` a generation needs before its text contains `stop`. */

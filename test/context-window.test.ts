@@ -1,9 +1,8 @@
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../dist/slm-provider.js';
-import type { SlmProviderElement } from '../dist/index.js';
 import { contextLengthOf, droppableTurns, fitChat, fitText } from '../dist/engine/worker/context-window.js';
 import type { ChatMessage } from '../dist/engine/shared/types.js';
-import { MODEL, MODEL_BASE, referenceGeneration, referencePromptIds } from './helpers.js';
+import { referenceGeneration, referencePromptIds, sharedEngine } from './helpers.js';
 
 const SYSTEM: ChatMessage = { role: 'system', content: 'You are terse.' };
 const user = (content: string): ChatMessage => ({ role: 'user', content });
@@ -18,13 +17,6 @@ function history(turns: number): ChatMessage[] {
   return messages;
 }
 
-async function engineFixture() {
-  const provider = await fixture<SlmProviderElement>(
-    html`<slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm"></slm-provider>`,
-  );
-  return provider.engine;
-}
-
 /** The rejection of a promise (fails the test when it resolves). */
 async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -36,6 +28,10 @@ async function rejection(promise: Promise<unknown>): Promise<{ code: string; mes
 }
 
 describe('context window (real worker, tiny model, wasm)', () => {
+  // One engine for these tests: each sends its own requests and settings and checks what comes
+  // back, never how the model loaded (helpers.ts).
+  const engineFixture = sharedEngine();
+
   it('leaves out the oldest whole turns, keeps the system message, and matches a bare pipeline on what is left', async () => {
     const engine = await engineFixture();
     const messages = [...history(4), user('And the last question?')];

@@ -1,6 +1,4 @@
-import { expect, fixture, html } from '@open-wc/testing';
-import '../dist/slm-provider.js';
-import type { SlmProviderElement } from '../dist/index.js';
+import { expect } from '@open-wc/testing';
 import {
   ConversationCacheStore,
   longestCommonPrefix,
@@ -17,49 +15,17 @@ import {
   referencePromptIds,
   requestCounts,
   resetRequestCounts,
+  sharedEngine,
 } from './helpers.js';
-
-const MAX = 24;
-const GREEDY = { maxNewTokens: MAX, temperature: 0 };
-const SYSTEM: ChatMessage = { role: 'system', content: 'You are terse.' };
-
-/** A provider on the tiny model; tests drive its engine directly (no chat element involved). */
-async function engineFixture(model = MODEL, device = 'wasm') {
-  const provider = await fixture<SlmProviderElement>(
-    html`<slm-provider model=${model} model-base-url=${MODEL_BASE} device=${device}></slm-provider>`,
-  );
-  return { provider, engine: provider.engine };
-}
-
-type Engine = SlmProviderElement['engine'];
-
-/** One chat turn through the engine, checked against a bare pipeline given the same history. */
-async function turn(engine: Engine, history: ChatMessage[], user: string, conversationId: string | undefined) {
-  const messages = [...history, { role: 'user', content: user } as ChatMessage];
-  const streamed: number[] = [];
-  const result = await engine.generate({ kind: 'chat', messages }, GREEDY, {
-    ...(conversationId ? { conversationId } : {}),
-    onToken: (update) => streamed.push(update.tokenId),
-  });
-  const expected = await referenceGeneration(messages, MAX);
-  expect(result.text, `reply to "${user}"`).to.equal(expected.text);
-  expect(streamed, `streamed ids of "${user}"`).to.deep.equal(expected.tokenIds);
-  expect(result.tokens).to.equal(expected.tokens);
-  expect(result.promptTokens, 'prompt tokens').to.equal((await referencePromptIds(messages)).length);
-  expect(result.droppedMessages).to.equal(0);
-  return { messages: [...messages, { role: 'assistant', content: result.text } as ChatMessage], result };
-}
-
-/**
- * What the cache of the previous turn saves: its whole sequence (prompt + generated tokens)
- * except the last generated token, which generate() sampled but never fed to the model. The tiny
- * model's tokenizer is byte-level, so the reply's text tokenizes back to the generated ids.
- */
-const reusable = (previous: GenerationResult) => previous.promptTokens + previous.tokens - 1;
+import { GREEDY, MAX, SYSTEM, engineFixture, reusable, turn } from './conversation-turns.js';
 
 describe('conversation KV cache (real worker, tiny model, wasm)', () => {
+  // One engine for the tests that each keep to conversations of their own and never look at how
+  // the model loaded (helpers.ts); the last one needs a model that is not loaded yet.
+  const sharedEngineOf = sharedEngine();
+
   it('reuses the previous turn over five turns and matches a bare pipeline every time', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     let history: ChatMessage[] = [SYSTEM];
     let previous: GenerationResult | undefined;
     for (const [i, user] of ['Hello there', 'Tell me more', 'Why is that?', 'And then?', 'Thanks, bye'].entries()) {
@@ -71,7 +37,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('reports no cached tokens without a conversation id', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     let history: ChatMessage[] = [SYSTEM];
     for (const user of ['Hello there', 'Tell me more']) {
       const { messages, result } = await turn(engine, history, user, undefined);
@@ -81,7 +47,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('keeps a chat cache intact across a completion between two turns', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const first = await turn(engine, [SYSTEM], 'Hello there', 'with-completion');
     const prompt = 'Once upon a time';
     const completion = await engine.generate({ kind: 'text', prompt }, GREEDY);
@@ -94,7 +60,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('keeps two interleaved conversations apart', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const a = await turn(engine, [SYSTEM], 'Hello there', 'a');
     const b = await turn(engine, [], 'Something else entirely', 'b');
     const a2 = await turn(engine, a.messages, 'Tell me more', 'a');
@@ -104,7 +70,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('cuts the cache back to the common prefix when an earlier message changes', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const first = await turn(engine, [SYSTEM], 'What is a cat?', 'edited');
     const second = await turn(engine, first.messages, 'And a dog?', 'edited');
     // The user edits the first question and asks again from there.
@@ -122,7 +88,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('regenerates a reply from the cache minus one token', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const first = await turn(engine, [SYSTEM], 'Hello there', 'regenerate');
     // The user asks for another answer to the same question: the history without the reply.
     const again = await turn(engine, [SYSTEM], 'Hello there', 'regenerate');
@@ -132,7 +98,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('keeps the cache of a stopped reply consistent with the partial text', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const messages: ChatMessage[] = [SYSTEM, { role: 'user', content: 'Go on and on' }];
     const abort = new AbortController();
     let seen = 0;
@@ -151,7 +117,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('frees a released conversation: its next turn starts from scratch', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     const first = await turn(engine, [SYSTEM], 'Hello there', 'released');
     engine.releaseConversation('released');
     const second = await turn(engine, first.messages, 'Tell me more', 'released');
@@ -161,7 +127,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('keeps no cache for a reply that was running when its conversation was released', async () => {
-    const { engine } = await engineFixture();
+    const engine = sharedEngineOf();
     await engine.load();
     const messages: ChatMessage[] = [SYSTEM, { role: 'user', content: 'Hello there' }];
     const running = engine.generate({ kind: 'chat', messages }, GREEDY, { conversationId: 'released-while-running' });
@@ -177,6 +143,7 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
   });
 
   it('keeps no cache for a reply that was waiting for the model when its conversation was released', async () => {
+    // Not the shared engine: this one must not be loaded yet.
     const { engine } = await engineFixture();
     const messages: ChatMessage[] = [SYSTEM, { role: 'user', content: 'Hello there' }];
     // Not loaded yet: the request reaches the worker only after the load, the release at once.
@@ -191,21 +158,6 @@ describe('conversation KV cache (real worker, tiny model, wasm)', () => {
       'released-while-loading',
     );
     expect(next.result.cachedTokens).to.equal(0);
-  });
-});
-
-describe('conversation KV cache on WebGPU (SwiftShader, slow: one test)', () => {
-  it('reuses GPU caches across turns and rebuilds one after an edit', async () => {
-    const { engine } = await engineFixture(MODEL, 'webgpu');
-    const first = await turn(engine, [SYSTEM], 'Hello GPU', 'gpu');
-    const second = await turn(engine, first.messages, 'Tell me more', 'gpu');
-    expect(second.result.cachedTokens).to.equal(reusable(first.result));
-    // GPU tensors are not cropped: a changed history rebuilds the cache...
-    const edited = await turn(engine, [SYSTEM], 'Hello CPU', 'gpu');
-    expect(edited.result.cachedTokens).to.equal(0);
-    // ...which then serves the next turn.
-    const next = await turn(engine, edited.messages, 'Tell me more', 'gpu');
-    expect(next.result.cachedTokens).to.equal(reusable(edited.result));
   });
 });
 

@@ -3,7 +3,7 @@
  * pipeline, network request counts, and the Lit dev-mode warning guard.
  */
 import { env, pipeline, TextStreamer, type TextGenerationPipeline } from '@huggingface/transformers';
-import type { SlmChatElement } from '../dist/index.js';
+import type { SlmChatElement, SlmProviderElement } from '../dist/index.js';
 
 /** The generated test model (`npm run model`), served from `/models/`. */
 export const MODEL = 'slm-tiny';
@@ -143,4 +143,32 @@ export function commonPrefixLength(a: readonly number[], b: readonly number[]): 
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   return i;
+}
+
+/**
+ * One provider on the tiny model (wasm) for all the tests of the calling `describe`, made before
+ * the first and removed after the last; returns a getter for it. For tests that only send requests
+ * (their own: a chat of their own, or their own conversation ids) and check what comes back, never
+ * how the model loaded: a new provider means a new worker, whose first ONNX Runtime session costs
+ * about 2 s of CPU on the 2-core CI machine, more than such a test's own work. (`fixture()` would
+ * remove the provider after the first test.)
+ */
+export function sharedProvider(): () => SlmProviderElement {
+  let provider: SlmProviderElement | undefined;
+  before(async () => {
+    provider = document.createElement('slm-provider') as SlmProviderElement;
+    provider.setAttribute('model', MODEL);
+    provider.setAttribute('model-base-url', MODEL_BASE);
+    provider.setAttribute('device', 'wasm');
+    document.body.append(provider);
+    await provider.updateComplete;
+  });
+  after(() => provider?.remove());
+  return () => provider!;
+}
+
+/** The engine of a `sharedProvider()`: for tests that drive the engine directly. */
+export function sharedEngine(): () => SlmProviderElement['engine'] {
+  const provider = sharedProvider();
+  return () => provider().engine;
 }

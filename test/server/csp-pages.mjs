@@ -25,6 +25,10 @@
  *   everything else, so nothing can be loaded from it by accident. `GET /__cdn-requests` (on the
  *   test origin) answers `{ "<path>": count }` of what the CDN served; `POST /__cdn-requests/reset`
  *   empties it.
+ *
+ * The reports and the CDN's counts are not kept per test file (./browser-contexts.mjs): neither a
+ * report nor a request to the other origin carries the test file's cookie. Only csp.test.ts uses
+ * them, and it runs on its own.
  */
 import { readFile } from 'node:fs/promises';
 import { ROOT, contentType, resolveFile } from '../../scripts/static-files.mjs';

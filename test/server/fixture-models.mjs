@@ -12,31 +12,36 @@
  *   requests for that path 1.5 s late instead (a slow network), `POST /__slow` ends it.
  * - `slm-huge`: Range probes of `/models/slm-huge/onnx/*` report a petabyte-sized file (the
  *   files themselves are the tiny model's), so a storage check must refuse the download.
+ *
+ * The switches hold for the test file that set them (./browser-contexts.mjs): one file going
+ * offline does not take the network from another one running at the same time.
  */
+import { perContext } from './browser-contexts.mjs';
+
 /** What an offline visit cannot fetch: model files and WebAssembly binaries. */
 const isBlocked = (path) => path.startsWith('/models/') || path.endsWith('.wasm');
 const PETABYTE = 10 ** 15;
 
 export function fixtureModels() {
-  let offline = false;
-  let unreachable = '';
-  let slow = '';
+  const switchesOf = perContext(() => ({ offline: false, unreachable: '', slow: '' }));
   return async function fixtures(ctx, next) {
+    const switches = switchesOf(ctx);
     if (ctx.path === '/__offline/on' || ctx.path === '/__offline/off') {
-      offline = ctx.path.endsWith('/on');
-      ctx.body = { offline };
+      switches.offline = ctx.path.endsWith('/on');
+      ctx.body = { offline: switches.offline };
       return;
     }
     if (ctx.path === '/__unreachable') {
-      unreachable = String(ctx.query.path ?? '');
-      ctx.body = { unreachable };
+      switches.unreachable = String(ctx.query.path ?? '');
+      ctx.body = { unreachable: switches.unreachable };
       return;
     }
     if (ctx.path === '/__slow') {
-      slow = String(ctx.query.path ?? '');
-      ctx.body = { slow };
+      switches.slow = String(ctx.query.path ?? '');
+      ctx.body = { slow: switches.slow };
       return;
     }
+    const { offline, unreachable, slow } = switches;
     if (slow && ctx.path === slow) await new Promise((resolve) => setTimeout(resolve, 1500));
     if ((offline && isBlocked(ctx.path)) || (unreachable && ctx.path === unreachable)) {
       // No HTTP answer at all: the connection closes, as when the network is gone.

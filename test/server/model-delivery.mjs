@@ -25,12 +25,16 @@
  * - `redirect=1` → matching files answer 302 to a CDN path (`/lfs-cdn/models/…`), as the Hub does
  *   for LFS files; the CDN serves the same bytes with an ETag of its own and no LFS headers.
  *
+ * Modes and counts belong to one test file (test/server/browser-contexts.mjs), so that files running
+ * at the same time never break each other's downloads.
+ *
  * `GET /__delivery` answers `{ bytes: { "<path>": body bytes sent }, requests: { "<path>": [
  * "<status> <range or ->", … ] } }` since the last POST.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { ROOT, contentType, resolveFile } from '../../scripts/static-files.mjs';
+import { perContext } from './browser-contexts.mjs';
 
 const CDN_PREFIX = '/lfs-cdn';
 
@@ -64,27 +68,24 @@ function requestedRange(header, size) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function modelDelivery() {
-  let mode = {};
-  let bytes = new Map();
-  let requests = new Map();
-  /** Per path: break offsets still to apply, transfers corrupted so far. */
-  let perFile = new Map();
-  let down = false;
+  /** Per test file: its modes, byte counts, request log, per-path state (break offsets still to apply, transfers corrupted so far) and whether the host is down. */
+  const deliveryOf = perContext(() => ({ mode: {}, bytes: new Map(), requests: new Map(), perFile: new Map(), down: false }));
 
-  const stateOf = (path, size) => {
-    let state = perFile.get(path);
+  const stateOf = (d, path, size) => {
+    let state = d.perFile.get(path);
     if (!state) {
-      state = { breaks: (mode.breaks ?? []).map((fraction) => Math.floor(size * fraction)).sort((a, b) => a - b), corrupted: 0 };
-      perFile.set(path, state);
+      state = { breaks: (d.mode.breaks ?? []).map((fraction) => Math.floor(size * fraction)).sort((a, b) => a - b), corrupted: 0 };
+      d.perFile.set(path, state);
     }
     return state;
   };
 
   return async function delivery(ctx, next) {
+    const d = deliveryOf(ctx);
     if (ctx.path === '/__delivery') {
       if (ctx.method === 'POST') {
         const q = ctx.query;
-        mode = {
+        d.mode = {
           files: new RegExp(String(q.files ?? '\\.onnx$')),
           breaks: q.break ? String(q.break).split(',').map(Number) : undefined,
           noRanges: q.ranges === '0',
@@ -93,12 +94,12 @@ export function modelDelivery() {
           downAfter: q['down-after'] ? Number(q['down-after']) : undefined,
           redirect: q.redirect === '1',
         };
-        bytes = new Map();
-        requests = new Map();
-        perFile = new Map();
-        down = false;
+        d.bytes = new Map();
+        d.requests = new Map();
+        d.perFile = new Map();
+        d.down = false;
       }
-      ctx.body = { bytes: Object.fromEntries(bytes), requests: Object.fromEntries(requests) };
+      ctx.body = { bytes: Object.fromEntries(d.bytes), requests: Object.fromEntries(d.requests) };
       return;
     }
 
@@ -108,19 +109,19 @@ export function modelDelivery() {
     const file = await resolveFile(ROOT, path);
     if (!file) return next();
     const info = await fileInfo(file.path);
-    const matching = mode.files?.test(path) ?? false;
+    const matching = d.mode.files?.test(path) ?? false;
     const log = (status, note = ctx.get('range') || '-') => {
-      if (!requests.has(path)) requests.set(path, []);
-      requests.get(path).push(`${status} ${note}`);
+      if (!d.requests.has(path)) d.requests.set(path, []);
+      d.requests.get(path).push(`${status} ${note}`);
     };
 
-    if (matching && down) {
+    if (matching && d.down) {
       log('dropped');
       ctx.req.socket.destroy();
       ctx.respond = false;
       return;
     }
-    if (matching && mode.redirect && !viaCdn) {
+    if (matching && d.mode.redirect && !viaCdn) {
       log(302);
       ctx.status = 302;
       ctx.set('Location', `${CDN_PREFIX}${path}`);
@@ -136,7 +137,7 @@ export function modelDelivery() {
       ETag: etag,
       'Last-Modified': lastModified,
     };
-    if (!(matching && mode.noRanges)) headers['Accept-Ranges'] = 'bytes';
+    if (!(matching && d.mode.noRanges)) headers['Accept-Ranges'] = 'bytes';
     if (path.endsWith('.onnx') && !viaCdn) {
       headers['X-Linked-ETag'] = `"${info.sha256}"`;
       headers['X-Linked-Size'] = String(info.size);
@@ -145,7 +146,7 @@ export function modelDelivery() {
       headers['Access-Control-Expose-Headers'] = 'ETag, Content-Range, Accept-Ranges, X-Linked-ETag, X-Linked-Size';
     }
 
-    let range = matching && mode.noRanges ? null : requestedRange(ctx.get('range'), info.size);
+    let range = matching && d.mode.noRanges ? null : requestedRange(ctx.get('range'), info.size);
     const ifRange = ctx.get('if-range');
     if (range && ifRange && ifRange !== etag && ifRange !== lastModified) range = null;
     if (range === 'unsatisfiable') {
@@ -173,9 +174,9 @@ export function modelDelivery() {
       return;
     }
     let body = info.bytes.subarray(start, end + 1);
-    const state = matching ? stateOf(path, info.size) : undefined;
+    const state = matching ? stateOf(d, path, info.size) : undefined;
     const flip = Math.floor(info.size / 2) - start;
-    if (state && mode.corrupt > state.corrupted && flip >= 0 && flip < body.length) {
+    if (state && d.mode.corrupt > state.corrupted && flip >= 0 && flip < body.length) {
       // Counted only where the flipped byte is part of the transfer (not a 1-byte size probe).
       state.corrupted++;
       body = Buffer.from(body);
@@ -187,17 +188,17 @@ export function modelDelivery() {
       const index = state.breaks.findIndex((offset) => offset > start && offset <= end);
       if (index >= 0) cutAt = state.breaks.splice(index, 1)[0] - start;
     }
-    if (state && mode.downAfter !== undefined) {
-      const offset = Math.floor(info.size * mode.downAfter);
+    if (state && d.mode.downAfter !== undefined) {
+      const offset = Math.floor(info.size * d.mode.downAfter);
       if (offset > start && offset <= end) {
         cutAt = offset - start;
-        down = true;
+        d.down = true;
       }
     }
     const limit = cutAt ?? body.length;
-    const step = mode.rate && matching ? Math.max(1024, Math.floor(mode.rate / 20)) : 64 * 1024;
+    const step = d.mode.rate && matching ? Math.max(1024, Math.floor(d.mode.rate / 20)) : 64 * 1024;
     let sent = 0;
-    const count = (n) => bytes.set(path, (bytes.get(path) ?? 0) + n);
+    const count = (n) => d.bytes.set(path, (d.bytes.get(path) ?? 0) + n);
     const write = (chunk) => new Promise((resolve) => (res.write(chunk) ? resolve() : res.once('drain', resolve)));
     try {
       while (sent < limit && !res.destroyed) {
@@ -205,7 +206,7 @@ export function modelDelivery() {
         await write(chunk);
         count(chunk.length);
         sent += chunk.length;
-        if (mode.rate && matching) await sleep((chunk.length / mode.rate) * 1000);
+        if (d.mode.rate && matching) await sleep((chunk.length / d.mode.rate) * 1000);
       }
     } catch {
       // The browser went away (a reload, a pause): nothing to do.

@@ -1,3 +1,5 @@
+import { contextOf, perContext } from './browser-contexts.mjs';
+
 /**
  * Counts the requests the test browser makes (page, workers and all), so tests can assert what
  * went over the network, e.g. "the model file was fetched once" or "one worker script was loaded".
@@ -5,16 +7,26 @@
  * `GET /__requests` answers `{ "<path>": count }`; `POST /__requests/reset` empties the log.
  * Range requests (transformers.js probes file sizes and existence with `Range: bytes=0-0`) are
  * counted under `<path> (range)`, so a test can tell a probe from a download.
+ *
+ * Each test file has its own log (./browser-contexts.mjs), so files running at the same time do
+ * not count each other's requests. Requests that carry no test file's cookie, those to the second
+ * ("CDN") origin, go to a log that every file's answer includes and every reset empties: only
+ * csp.test.ts makes them, and it runs on its own (web-test-runner.config.mjs).
  */
 export function requestLog() {
-  const counts = new Map();
+  const countsOf = perContext(() => new Map());
+  const unattributed = new Map();
   return async function log(ctx, next) {
+    const counts = contextOf(ctx) === '' ? unattributed : countsOf(ctx);
     if (ctx.path === '/__requests') {
-      ctx.body = Object.fromEntries(counts);
+      const all = new Map(counts);
+      for (const [path, count] of unattributed) if (counts !== unattributed) all.set(path, (all.get(path) ?? 0) + count);
+      ctx.body = Object.fromEntries(all);
       return;
     }
     if (ctx.path === '/__requests/reset') {
       counts.clear();
+      unattributed.clear();
       ctx.body = {};
       return;
     }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createReadStream } from 'node:fs';
 import { createServer } from 'node:http';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
@@ -88,29 +88,33 @@ after(async () => {
   server?.close();
 });
 
-for (const story of STORIES) {
-  test(`story ${story.id}${story.globals ? ` (${story.globals})` : ''} renders its state without console errors`, async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const problems = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !story.expectedConsole?.test(message.text())) problems.push(`console: ${message.text()}`);
+// Two stories at a time (each in a browser context of its own): most of a story's time is one
+// thread busy, Storybook's preview script or the tiny model's worker, and CI has two cores.
+describe('the built Storybook', { concurrency: 2 }, () => {
+  for (const story of STORIES) {
+    test(`story ${story.id}${story.globals ? ` (${story.globals})` : ''} renders its state without console errors`, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const problems = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !story.expectedConsole?.test(message.text())) problems.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
+      try {
+        const globals = story.globals ? `&globals=${story.globals}` : '';
+        await page.goto(`${origin}/iframe.html?id=${story.id}&viewMode=story${globals}`);
+        // Polled until true; the story may not have rendered yet, so a check that throws means "not yet".
+        const check = Array.isArray(story.check)
+          ? `(${story.check[3]})((${story.check[0]})(${JSON.stringify(story.check[1])}, ${JSON.stringify(story.check[2])}))`
+          : `(${story.check})()`;
+        await page.waitForFunction(`(() => { try { return ${check}; } catch { return false; } })()`, undefined, { timeout: TIMEOUT });
+        // Storybook shows its own error overlay when a story's render or play function throws.
+        const storyError = await page.evaluate(() => document.body.classList.contains('sb-show-errordisplay'));
+        assert.equal(storyError, false, 'Storybook shows no error display');
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
     });
-    page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
-    try {
-      const globals = story.globals ? `&globals=${story.globals}` : '';
-      await page.goto(`${origin}/iframe.html?id=${story.id}&viewMode=story${globals}`);
-      // Polled until true; the story may not have rendered yet, so a check that throws means "not yet".
-      const check = Array.isArray(story.check)
-        ? `(${story.check[3]})((${story.check[0]})(${JSON.stringify(story.check[1])}, ${JSON.stringify(story.check[2])}))`
-        : `(${story.check})()`;
-      await page.waitForFunction(`(() => { try { return ${check}; } catch { return false; } })()`, undefined, { timeout: TIMEOUT });
-      // Storybook shows its own error overlay when a story's render or play function throws.
-      const storyError = await page.evaluate(() => document.body.classList.contains('sb-show-errordisplay'));
-      assert.equal(storyError, false, 'Storybook shows no error display');
-      assert.deepEqual(problems, []);
-    } finally {
-      await context.close();
-    }
-  });
-}
+  }
+});

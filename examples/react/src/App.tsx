@@ -6,12 +6,15 @@
  * that name (`maxNewTokens`, `showStats`, `strings`, `stopSequences`, `messages`, and even
  * `temperature="0"`) and as an attribute otherwise (`system-prompt`, `model-base-url`). A function
  * prop named `on` + the event name (`onslm-ready`) becomes an event listener for that exact,
- * case-sensitive name. Types for these tags: ./slm-elements-jsx.d.ts.
+ * case-sensitive name. The tags' JSX types (attributes, properties and typed `onslm-*` handlers)
+ * come with the package: `import type {} from 'slm-elements/react'`.
  */
+import type {} from 'slm-elements/react';
 import { useState } from 'react';
 import type {
   ChatMessage,
   ChatStrings,
+  DeviceOption,
   SlmErrorEvent,
   SlmProgressEvent,
   SlmReadyEvent,
@@ -31,7 +34,7 @@ const STOP_SEQUENCES = ['\n\n', 'THE END'];
 export interface AppProps {
   model: string;
   modelBaseUrl?: string | undefined;
-  device: string;
+  device: DeviceOption;
 }
 
 export function App({ model, modelBaseUrl, device }: AppProps) {

@@ -5,6 +5,7 @@
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { DeviceOption } from 'slm-elements';
 import { App } from './App.js';
 
 const params = new URLSearchParams(location.search);
@@ -14,7 +15,8 @@ createRoot(document.getElementById('app')!).render(
     <App
       model={params.get('model') ?? 'HuggingFaceTB/SmolLM2-360M-Instruct'}
       modelBaseUrl={params.get('model-base-url') ?? undefined}
-      device={params.get('device') ?? 'auto'}
+      // Any string from the URL: the provider checks it and reports a bad one as an `slm-error`.
+      device={(params.get('device') ?? 'auto') as DeviceOption}
     />
   </StrictMode>,
 );

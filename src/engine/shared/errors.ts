@@ -2,8 +2,8 @@
  * Error codes and the one error class the engine raises.
  *
  * Every failure that reaches a user is an `SlmError` with a stable `code` (documented in the
- * README's error table) and a sentence a person can act on. Raw library errors are mapped here,
- * in one place, so elements never have to parse exception text.
+ * error table of docs/reference.md) and a sentence a person can act on. Raw library errors are
+ * mapped here, in one place, so elements never have to parse exception text.
  */
 
 /** Stable machine-readable error codes. */

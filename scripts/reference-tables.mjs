@@ -1,11 +1,11 @@
 /**
- * Writes the README's reference tables from custom-elements.json: for each element, between
+ * Writes the reference tables of docs/reference.md from custom-elements.json: for each element, between
  * `<!-- reference:start slm-x -->` and `<!-- reference:end slm-x -->`, its attributes and properties,
  * methods, events, slots, parts and CSS custom properties. The prose around the markers is written
  * by hand and left alone.
  *
- *   node scripts/readme-reference.mjs           rewrites README.md
- *   node scripts/readme-reference.mjs --check   exits with 1 when README.md is out of date
+ *   node scripts/reference-tables.mjs           rewrites docs/reference.md
+ *   node scripts/reference-tables.mjs --check   exits with 1 when docs/reference.md is out of date
  *
  * custom-elements.json is generated from the elements' JSDoc by `npm run analyze`, so the JSDoc is
  * where a wrong line in these tables gets fixed.
@@ -13,7 +13,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const README = new URL('../README.md', import.meta.url);
+const REFERENCE = new URL('../docs/reference.md', import.meta.url);
 const MANIFEST = new URL('../custom-elements.json', import.meta.url);
 
 /** A table cell: one line, pipes escaped. */
@@ -85,32 +85,32 @@ export function elementReference(declaration) {
   return sections.join('\n\n');
 }
 
-/** `readme` with every element's marked block regenerated from `manifest`. */
-export function updateReadme(readme, manifest) {
+/** `markdown` with every element's marked block regenerated from `manifest`. */
+export function updateReference(markdown, manifest) {
   const declarations = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.customElement && d.tagName);
-  let result = readme;
+  let result = markdown;
   for (const declaration of declarations) {
     const start = `<!-- reference:start ${declaration.tagName} -->`;
     const end = `<!-- reference:end ${declaration.tagName} -->`;
     const from = result.indexOf(start);
     const to = result.indexOf(end);
-    if (from === -1 || to < from) throw new Error(`README.md has no ${start} … ${end} block`);
-    const note = '<!-- Generated from custom-elements.json by scripts/readme-reference.mjs; edit the JSDoc instead. -->';
+    if (from === -1 || to < from) throw new Error(`docs/reference.md has no ${start} … ${end} block`);
+    const note = '<!-- Generated from custom-elements.json by scripts/reference-tables.mjs; edit the JSDoc instead. -->';
     result = `${result.slice(0, from + start.length)}\n${note}\n\n${elementReference(declaration)}\n\n${result.slice(to)}`;
   }
   return result;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const readme = readFileSync(README, 'utf8');
-  const updated = updateReadme(readme, JSON.parse(readFileSync(MANIFEST, 'utf8')));
+  const reference = readFileSync(REFERENCE, 'utf8');
+  const updated = updateReference(reference, JSON.parse(readFileSync(MANIFEST, 'utf8')));
   if (process.argv.includes('--check')) {
-    if (updated !== readme) {
-      console.error('README.md reference is out of date: run `node scripts/readme-reference.mjs`.');
+    if (updated !== reference) {
+      console.error('docs/reference.md is out of date: run `node scripts/reference-tables.mjs`.');
       process.exit(1);
     }
-  } else if (updated !== readme) {
-    writeFileSync(README, updated);
-    console.log('readme-reference: README.md updated');
+  } else if (updated !== reference) {
+    writeFileSync(REFERENCE, updated);
+    console.log('reference-tables: docs/reference.md updated');
   }
 }
