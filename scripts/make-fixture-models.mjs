@@ -9,12 +9,16 @@
  *   picks): a model whose WebGPU load fails for real, so the fallback to WebAssembly can be tested.
  * - `slm-huge`: the tiny model; the test server claims its weights are a petabyte (see
  *   `test/server/fixture-models.mjs`), so the storage check refuses it before downloading.
+ * - `slm-tiny-qwen`, `slm-tiny-llama3`: tiny models of their own (not copies) whose tokenizers and
+ *   chat templates are those of Qwen 2.5 and Llama 3.1 with tools (`tiny-model/dialects.mjs`), for
+ *   the tool-calling tests (end-of-reply bias 0: see below).
  *
  *   node scripts/make-fixture-models.mjs [--out models]
  */
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeTinyModel } from './tiny-model/index.mjs';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'models' } } });
 const source = join(values.out, 'slm-tiny');
@@ -43,4 +47,7 @@ await mkdir(join(broken, 'onnx'), { recursive: true });
 await writeFile(join(broken, 'onnx/model_q4.onnx'), 'These bytes are not an ONNX model.\n');
 
 await copyOf('slm-huge');
-console.log(`fixture models written to ${values.out}/: slm-bad-config, slm-bad-tokenizer, slm-gpu-broken, slm-huge`);
+// An end-of-reply bias of 0 (beside −6 for a line break): after a call, a random model ends its
+// reply instead of writing another call, as trained models do; free text still outweighs it.
+for (const dialect of ['qwen', 'llama3']) await writeTinyModel({ out: values.out, id: `slm-tiny-${dialect}`, dialect, eosBias: 0 });
+console.log(`fixture models written to ${values.out}/: slm-bad-config, slm-bad-tokenizer, slm-gpu-broken, slm-huge, slm-tiny-qwen, slm-tiny-llama3`);

@@ -7,6 +7,18 @@
 export { SlmProviderElement } from './components/provider/provider-element.js';
 export { SlmChatElement } from './components/chat/chat-element.js';
 export { SlmCompleteElement } from './components/complete/complete-element.js';
+export { SlmToolElement } from './components/tool/tool-element.js';
+export type { ChatTool, ToolRun } from './components/tool/tool.types.js';
+export type {
+  ChatToolCall,
+  ConstraintStats,
+  JsonSchema,
+  ToolCall,
+  ToolChoice,
+  ToolDefinition,
+  ToolFormat,
+  ToolRequest,
+} from './engine/shared/structured.js';
 
 export { engineContext } from './context/engine-context.js';
 export type { SlmEngine, GenerateOptions, EngineEventMap, GenerationPriority } from './engine/page/engine-api.js';

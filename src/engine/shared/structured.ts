@@ -20,7 +20,7 @@ export interface ToolDefinition {
   parameters: Record<string, unknown>;
 }
 
-/** Whether the model may (`auto`), must (`required`, the first step) or may not (`none`) call a tool. */
+/** Whether the model may (`auto`), must (`required`, the first step) or may not (`none`: it sees the tools, and writes words) call a tool. */
 export type ToolChoice = 'auto' | 'required' | 'none';
 
 /**
@@ -30,11 +30,14 @@ export type ToolChoice = 'auto' | 'required' | 'none';
  */
 export type ToolFormat = 'auto' | 'hermes' | 'llama3';
 
-/** The tools of one generation request. */
+/**
+ * The tools of one generation request. With `choice: "none"` the chat template still shows them
+ * (so the prompt, and the conversation's KV cache, stay the same from step to step) but the
+ * reply is not constrained, and nothing in it is read as a call.
+ */
 export interface ToolRequest {
   tools: ToolDefinition[];
-  /** `none` is never sent: such a request carries no tools. */
-  choice: Exclude<ToolChoice, 'none'>;
+  choice: ToolChoice;
   format: ToolFormat;
 }
 

@@ -194,7 +194,7 @@ export class ModelHost {
     }
     const promptIds = fitted.ids;
     // The grammar decides where a constrained reply ends: stop sequences would only cut it.
-    const stops = constrained ? [] : (settings.stopSequences ?? []);
+    const stops = constrained?.constraint ? [] : (settings.stopSequences ?? []);
     const stream = new TokenStream(tokenizer, stops, fitted.maxNewTokens, (piece, id) => sink.onToken(piece, id));
 
     // Checked after every token; a stop flips it (transformers.js #1182: no AbortSignal).
@@ -208,7 +208,7 @@ export class ModelHost {
       }
     }
     const criteria: InstanceType<typeof lib.StoppingCriteria>[] = stops.length ? [interrupt, new StopSequenceCriteria()] : [interrupt];
-    const grammar = constrained?.constraint.hooks(lib);
+    const grammar = constrained?.constraint?.hooks(lib);
     if (grammar) criteria.push(grammar.criterion);
 
     // A conversation's cache is checked out for this generation alone, and checked in (or
@@ -235,7 +235,8 @@ export class ModelHost {
       const greedy = settings.temperature === 0;
       let output: unknown;
       // Only this generation's grammar runs beside the forward passes (see `load`).
-      if (constrained) this.beforeForward = () => constrained.constraint.prepare();
+      const constraint = constrained?.constraint;
+      if (constraint) this.beforeForward = () => constraint.prepare();
       try {
         output = await model.generate({
           // The FULL prompt: with a cache, transformers.js skips the first get_seq_length() tokens

@@ -24,7 +24,8 @@ export type TemplateTool = { type: 'function'; function: { name: string; descrip
 /** One constrained generation's grammar state and how its reply is read. */
 export class ConstrainedGeneration {
   private constructor(
-    readonly constraint: GrammarConstraint,
+    /** The grammar, or `undefined` for tools the model sees but may not call (`choice: "none"`). */
+    readonly constraint: GrammarConstraint | undefined,
     private readonly stats: Omit<ConstraintStats, 'maskMs'>,
     private readonly format: ResolvedToolFormat | undefined,
     /** For the chat template's `tools` (only with tools). */
@@ -43,20 +44,23 @@ export class ConstrainedGeneration {
     stopTokenIds: readonly number[],
   ): Promise<ConstrainedGeneration | undefined> {
     const tools = input.kind === 'chat' && settings.tools && settings.tools.tools.length > 0 ? settings.tools : undefined;
-    if (tools) {
+    const templateTools = tools?.tools.map((tool) => ({
+      type: 'function' as const,
+      function: { name: tool.name, description: tool.description ?? '', parameters: tool.parameters },
+    }));
+    if (tools && tools.choice !== 'none') {
       const format = tools.format === 'auto' ? detectToolFormat(chatTemplate) : tools.format;
-      const lookup = await grammars.tools(tools, format);
+      const lookup = await grammars.tools({ ...tools, choice: tools.choice }, format);
       const constraint = await GrammarConstraint.create(lookup, stopTokenIds);
-      const templateTools = tools.tools.map((tool) => ({
-        type: 'function' as const,
-        function: { name: tool.name, description: tool.description ?? '', parameters: tool.parameters },
-      }));
       return new ConstrainedGeneration(constraint, { compileMs: lookup.compileMs, cached: lookup.cached }, format, templateTools);
     }
-    if (settings.schema === undefined) return undefined;
+    // Tools the model sees but may not call (`choice: "none"`): a free reply, or one that follows the schema.
+    if (settings.schema === undefined) {
+      return templateTools ? new ConstrainedGeneration(undefined, { compileMs: 0, cached: true }, undefined, templateTools) : undefined;
+    }
     const lookup = await grammars.schema(settings.schema);
     const constraint = await GrammarConstraint.create(lookup, stopTokenIds);
-    return new ConstrainedGeneration(constraint, { compileMs: lookup.compileMs, cached: lookup.cached }, undefined, undefined);
+    return new ConstrainedGeneration(constraint, { compileMs: lookup.compileMs, cached: lookup.cached }, undefined, templateTools);
   }
 
   /**
@@ -68,8 +72,9 @@ export class ConstrainedGeneration {
     text: string;
     json?: unknown;
     toolCalls?: ToolCall[];
-    constraint: ConstraintStats;
+    constraint?: ConstraintStats;
   }> {
+    if (!this.constraint) return { text: done.text };
     try {
       const constraint: ConstraintStats = { ...this.stats, maskMs: Math.round(this.constraint.maskMs * 100) / 100 };
       if (done.reason === 'stopped') return { text: done.text, constraint };
@@ -93,6 +98,6 @@ export class ConstrainedGeneration {
 
   /** Frees the matcher of a generation that failed. */
   dispose(): void {
-    this.constraint.dispose();
+    this.constraint?.dispose();
   }
 }

@@ -56,7 +56,7 @@ export class ModelGrammars {
   }
 
   /** The grammar of replies that call the request's tools in `format`. */
-  tools(request: ToolRequest, format: ResolvedToolFormat): Promise<GrammarLookup> {
+  tools(request: ToolRequest & { choice: 'auto' | 'required' }, format: ResolvedToolFormat): Promise<GrammarLookup> {
     return this.lookup(`tools:${format}:${JSON.stringify(request)}`, async ({ runtime, compiler }) => {
       const grammars: string[] = [];
       for (const tool of request.tools) {

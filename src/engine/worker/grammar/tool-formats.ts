@@ -42,7 +42,7 @@ const callClosing = (format: ResolvedToolFormat) => (format === 'hermes' ? '}\n<
  * The structural tag that constrains a reply to calls of `request.tools`, each tool's arguments
  * given as an EBNF grammar (`argumentGrammars`, in the order of the tools).
  */
-export function toolCallStructure(request: ToolRequest, format: ResolvedToolFormat, argumentGrammars: string[]): StructuralTag {
+export function toolCallStructure(request: ToolRequest & { choice: 'auto' | 'required' }, format: ResolvedToolFormat, argumentGrammars: string[]): StructuralTag {
   const tags: TagFormat[] = request.tools.map((tool, i) => ({
     type: 'tag',
     begin: callOpening(format, tool.name),
