@@ -20,6 +20,7 @@
  * - `type: [..., "number", ...]` becomes an `anyOf` of one type each, so the number can be ours.
  */
 import { SlmError } from '../../shared/errors.js';
+import { DATE, TIME } from '../../shared/formats.js';
 import { numberRangeGrammar, integerRangeGrammar, type NumberBounds } from './number-range.js';
 
 /** A schema ready for XGrammar, and the grammar of each number placeholder in it. */
@@ -58,9 +59,6 @@ const SCHEMA_LIST_KEYWORDS = ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const
 const SCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', '$defs', 'definitions'] as const;
 
 /** Bounded, validator-friendly patterns that replace some formats (see the module comment). */
-const DAY = '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))';
-const DATE = `[0-9]{4}-${DAY}`;
-const TIME = '(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,3})?(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])';
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,20}[A-Za-z0-9])?';
 const DOMAIN = `(?:${LABEL}\\.){1,2}[A-Za-z]{2,8}`;
 const FORMAT_PATTERNS: Record<string, { pattern: string; lengths: [number, number] }> = {
