@@ -210,7 +210,7 @@ export class ChatView implements ElementView, ReactiveController {
   /** Forwarded by the element after each update. */
   updated(changed: PropertyValues<ChatViewHost>): void {
     // Saved once a turn has settled, not on every streamed token.
-    if (changed.has('messages') && this.host.persist && !this.busy) {
+    if (changed.has('messages') && this.host.persist && !this.generation.busy) {
       saveConversation(this.host.persist, this.host.messages);
     }
   }
