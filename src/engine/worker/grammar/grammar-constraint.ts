@@ -16,6 +16,7 @@
  * time, and a free one has no processor at all).
  */
 import type { LoadedModel } from '../model-loader.js';
+import { applyBitmask } from './bitmask.js';
 import type { GrammarLookup } from './grammar-compiler.js';
 import type { GrammarMatcher } from './xgrammar-module.js';
 
@@ -74,15 +75,7 @@ export class GrammarConstraint {
     const started = performance.now();
     const data = logits.data as Float32Array;
     const vocab = logits.dims.at(-1)!;
-    for (let row = 0; row < data.length; row += vocab) {
-      for (let word = 0; word * 32 < vocab; word++) {
-        const bits = word < mask.length ? mask[word]! : 0;
-        if (bits === -1) continue;
-        const base = row + word * 32;
-        const end = Math.min(32, vocab - word * 32);
-        for (let bit = 0; bit < end; bit++) if ((bits & (1 << bit)) === 0) data[base + bit] = -Infinity;
-      }
-    }
+    for (let row = 0; row < data.length; row += vocab) applyBitmask(data, row, vocab, mask);
     this.maskMs += performance.now() - started;
   }
 
