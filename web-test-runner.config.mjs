@@ -8,7 +8,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 import { untouchedFiles } from './scripts/static-files.mjs';
 import { cspPages } from './test/server/csp-pages.mjs';
 import { fixtureModels } from './test/server/fixture-models.mjs';
-import { jsonValidator } from './test/server/json-validator.mjs';
+import { testBundles } from './test/server/test-bundles.mjs';
 import { requestLog } from './test/server/request-log.mjs';
 
 
@@ -33,7 +33,7 @@ export default {
   testsFinishTimeout: 20 * 60 * 1000,
   browserStartTimeout: 120 * 1000,
   testFramework: { config: { timeout: 120_000 } },
-  middleware: [requestLog(), fixtureModels(), cspPages(), jsonValidator(), untouchedFiles()],
+  middleware: [requestLog(), fixtureModels(), cspPages(), testBundles(), untouchedFiles()],
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'test/tsconfig.json', target: 'es2022' })],
   browsers: [chromium()],
   groups: [

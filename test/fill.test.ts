@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../dist/define.js';
 import type { SlmErrorEvent, SlmFillElement, SlmFillEvent, SlmProviderElement } from '../dist/index.js';
-import { MODEL, MODEL_BASE, failOnLitDevWarnings } from './helpers.js';
+import { MODEL, MODEL_BASE, failOnLitDevWarnings, until } from './helpers.js';
 
 /** Every control type the issue lists, all required (so the model must fill each), and controls never to touch. */
 const FORM = html`
@@ -145,6 +145,35 @@ describe('<slm-fill> on the real tiny model (wasm)', () => {
     const filled = oneEvent(fill, 'slm-fill') as Promise<SlmFillEvent>;
     fill.shadowRoot!.querySelector<HTMLButtonElement>('[part="fill-button"]')!.click();
     expect(Object.keys((await filled).detail.values).length).to.be.greaterThan(0);
+  });
+
+  it('fills a React controlled form: React state follows, and keeps the values on its next render', async () => {
+    const { mountReactForm } = (await import(/* @vite-ignore */ '/__react-form.js' as string)) as {
+      mountReactForm: (container: HTMLElement) => { values: Record<string, unknown> | null; renders: number };
+    };
+    const root = await fixture<HTMLElement>(html`<div>
+      <div id="react-root"></div>
+      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
+        <slm-fill for="react-form" max-new-tokens="400"></slm-fill>
+      </slm-provider>
+    </div>`);
+    const state = mountReactForm(root.querySelector<HTMLElement>('#react-root')!);
+    await until(() => root.querySelector('#react-form') !== null, 5000, 'React to render');
+    const fill = root.querySelector<SlmFillElement>('slm-fill')!;
+    const values = await fill.fill('Jo, jo@example.org, small team, the pro plan, happy to agree');
+    const rendersAfterFill = state.renders;
+    // React re-rendered with the new state (a value set behind its back would be put back here).
+    await until(() => state.values!.name === values.name, 5000, "React's state to follow");
+    expect(state.values).to.include({ name: values.name, email: values.email, size: values.size, plan: values.plan });
+    if ('agree' in values) expect(state.values!.agree).to.equal(values.agree);
+    expect(rendersAfterFill).to.be.greaterThan(1);
+    const form = root.querySelector<HTMLFormElement>('#react-form')!;
+    expect((form.elements.namedItem('name') as HTMLInputElement).value).to.equal(values.name);
+    expect(form.checkValidity()).to.equal(true);
+    // Undo reaches React too (all but emptying a radio group: no DOM event unchecks a radio).
+    fill.undo();
+    await until(() => state.values!.name === '', 5000, "React's state to be undone");
+    expect(state.values).to.include({ name: '', email: '', size: '' });
   });
 
   it('reports a missing form', async () => {

@@ -3,7 +3,7 @@ import '../dist/define.js';
 import type { GenerationResult, SlmEngine, SlmProviderElement } from '../dist/index.js';
 import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration } from './helpers.js';
 
-/** Ajv with formats, bundled by the test server (`test/server/json-validator.mjs`). */
+/** Ajv with formats, bundled by the test server (`test/server/test-bundles.mjs`). */
 type Validate = ((value: unknown) => boolean) & { errors?: unknown };
 const { validator } = (await import(/* @vite-ignore */ '/__validator.js' as string)) as { validator: (schema: object) => Validate };
 
