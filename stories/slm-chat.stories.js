@@ -145,13 +145,13 @@ export const Slots = {
 
 const PERSON_SCHEMA = {
   type: 'object',
-  properties: { name: { type: 'string', maxLength: 40 }, born: { type: 'string', format: 'date' }, fields: { type: 'array', items: { type: 'string' }, maxItems: 3 } },
+  properties: { name: { type: 'string', maxLength: 40 }, born: { type: 'string', format: 'date' }, fields: { type: 'array', items: { type: 'string', maxLength: 20 }, maxItems: 3 } },
   required: ['name', 'born'],
 };
 
-/** With `schema`, every reply is JSON that validates, shown as a code block. */
+/** With `schema`, every reply is JSON that validates, shown as a code block (on the tiny model too: XGrammar as Vite bundles it). */
 export const JsonReplies = {
-  args: { schema: JSON.stringify(PERSON_SCHEMA) },
+  args: { schema: JSON.stringify(PERSON_SCHEMA), 'max-new-tokens': 300 },
   render: (args, context) =>
     withEngine(html`${chat(args)}`, context, {
       engine: new StoryEngine({ replies: ['{"name": "Ada Lovelace", "born": "1815-12-10", "fields": ["mathematics", "computing"]}'], delay: 10 }),

@@ -60,6 +60,8 @@ const STORIES = [
   { id: 'elements-slm-provider--missing-model', expectedConsole: /404/, check: () => (document.querySelector('output')?.textContent ?? '').includes('slm-error model-not-found') },
   { id: 'elements-slm-chat--replied', globals: 'engine:tiny', check: () => (document.querySelector('slm-chat')?.shadowRoot?.querySelector('[part~="assistant-message"] [part~="message-content"]')?.textContent ?? '').length > 0 },
   { id: 'elements-slm-chat--missing-model', globals: 'engine:tiny', expectedConsole: /404/, check: [shadowText, 'slm-chat', '[part~="error"]', (text) => text.includes('no-such-model')] },
+  // Constrained decoding on the real engine: XGrammar's WebAssembly in the worker as Vite bundled it.
+  { id: 'elements-slm-chat--json-replies', globals: 'engine:tiny', check: [shadowText, 'slm-chat', '[part~="code-block"]', (text) => { try { return typeof JSON.parse(text).born === 'string'; } catch { return false; } }] },
 ];
 
 let server;
