@@ -13,6 +13,7 @@ import { consoleCapture } from './test/server/console-capture.mjs';
 import { cspPages } from './test/server/csp-pages.mjs';
 import { fixtureModels } from './test/server/fixture-models.mjs';
 import { modelDelivery } from './test/server/model-delivery.mjs';
+import { testBundles } from './test/server/test-bundles.mjs';
 import { requestLog } from './test/server/request-log.mjs';
 import { tabsPlugin } from './test/server/tabs.mjs';
 
@@ -67,7 +68,7 @@ export default {
   testsFinishTimeout: 20 * 60 * 1000,
   browserStartTimeout: 120 * 1000,
   testFramework: { config: { timeout: 120_000 } },
-  middleware: [browserContexts(), requestLog(), fixtureModels(), cspPages(), modelDelivery(), untouchedFiles()],
+  middleware: [browserContexts(), requestLog(), fixtureModels(), cspPages(), modelDelivery(), testBundles(), untouchedFiles()],
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'test/tsconfig.json', target: 'es2022' }), consoleCapture(), tabsPlugin()],
   browsers: [chromium({ concurrency: 2 })],
   filterBrowserLogs: (log) => !isLitDevModeNotice(log),

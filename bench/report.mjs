@@ -155,6 +155,17 @@ export function summaryRows(r) {
   const t = r.stop;
   if (t?.error) failed(8, 'Stop latency', t);
   else if (t) add(8, 'Click on stop → last token painted', `median ${t.medianMs} ms, max ${t.maxMs} ms (token every ${t.tokenIntervalMs} ms)`, '≤ 50 ms', t.maxMs <= 50);
+
+  const g = r.structured;
+  if (g?.error) failed(11, 'Structured output', g);
+  else if (g) {
+    add(11, `Decode tok/s with a schema ÷ without (${g.model}, same page, alternating rounds; median of per-round ratios)`, `${g.schemaTps} vs ${g.freeTps}: ${g.tpsRatio}`, '≥ 0.85', g.tpsRatio >= 0.85);
+    add(11, 'Grammar cost per token (mask + apply + advance), in that run', `${g.maskMsPerToken} ms (CPU per token ${g.cpuMsPerToken.schema} vs ${g.cpuMsPerToken.free} ms)`, '(reported)');
+    for (const v of g.vocabularies) add(11, `Grammar cost per token at a ${v.vocab.toLocaleString('en')}-token vocabulary (no model)`, `mask ${v.maskMs} + apply ${v.applyMs} + advance ${v.acceptMs} ms`, '(reported)');
+    add(11, 'Grammar compile: first request (XGrammar import + tokenizer + compile) / cached / another schema', `${g.compileMs.first} / ${g.compileMs.cached} / ${g.compileMs.anotherSchema} ms`, '(reported)');
+    add(11, 'Code fetched only when a schema is first used, brotli', `${kb(g.firstUse.brotliBytes)} (${g.firstUse.files.map((f) => f.file).join(', ')})`, '(reported)');
+    add(11, 'Every constrained reply parsed and validated', yes(g.allValid), 'yes', g.allValid);
+  }
   return rows.sort((a, b) => a.n - b.n);
 }
 
@@ -324,6 +335,17 @@ export async function writeResultsMarkdown(r, path) {
     out.push(mdTable(['run', 'click → last paint ms', 'click → last token ms', 'tokens after click', 'click → slm-response ms'], t.runs.map((x, i) => [i + 1, x.clickToLastPaintMs, x.clickToLastTokenMs, x.tokensAfterClick, x.clickToResponseMs])));
     out.push('');
   }
+  if (r.structured && !r.structured.error) {
+    const g = r.structured;
+    out.push('### 9. Structured output');
+    out.push('');
+    out.push(`Decode rate with a schema ÷ without, per round: ${g.ratios.join(', ')} (median ${g.tpsRatio}). Grammar cost per token in those rounds ${g.maskMsPerToken} ms.`);
+    out.push('');
+    out.push(mdTable(['vocabulary', 'mask ms/token', 'apply ms/token', 'advance ms/token', 'tokenizer info ms', 'compile ms'], g.vocabularies.map((v) => [v.vocab.toLocaleString('en'), v.maskMs, v.applyMs, v.acceptMs, v.infoMs, v.compileMs])));
+    out.push('');
+    out.push(mdTable(['fetched on the first constrained request', 'raw', 'brotli'], g.firstUse.files.map((f) => [`\`dist/cdn/${f.file}\``, kb(f.raw), kb(f.brotli)])));
+    out.push('');
+  }
   await writeFile(path, `${out.join('\n')}\n`);
 }
 
@@ -393,4 +415,15 @@ hardly depend on what else the machine is doing.
 8. **Stop latency.** During a long reply on \`slm-bench\`, at a random moment between two tokens, the
    stop button is clicked (\`click()\` in the page). A \`MutationObserver\` on the reply records the last
    change of its text; the latency is from the click to the first animation frame after that
-   change (0 when nothing changed after the click).`;
+   change (0 when nothing changed after the click).
+9. **Structured output.** On the model page, the provider's engine generates the same chat reply
+   with and without a \`schema\` (one string of a fixed length, so both arms generate the same number
+   of tokens), alternating which goes first, for the decode-speed rounds; the ratio of the decode
+   rates (\`tokensPerSecond\`) per round, its median reported. The grammar's cost per token is what
+   the worker reports (\`constraint.maskMs\` ÷ tokens: mask computed, applied to the logits, matcher
+   advanced). Compile times are \`constraint.compileMs\` of the first constrained request (XGrammar
+   imported and initialised, the tokenizer described, the grammar compiled), of the same schema
+   again, and of another schema. The code fetched on the first constrained request is read from the
+   server's log (paths never requested before) and sized as in 7. Apart from any model, XGrammar's
+   mask, apply and advance times per token are also measured at 32,000- and 128,000-token
+   byte-level vocabularies (random pieces; a random walk through a JSON schema's grammar).`;

@@ -25,7 +25,7 @@ import { printTable, writeResultsMarkdown } from './report.mjs';
 import { startBenchServer } from './server.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const SECTIONS = ['bundle', 'render', 'load', 'sharing', 'tabs', 'overhead', 'fast', 'main-thread', 'stop', 'follow-up'];
+const SECTIONS = ['bundle', 'render', 'load', 'sharing', 'tabs', 'overhead', 'fast', 'main-thread', 'stop', 'follow-up', 'structured'];
 
 const { values: flags } = parseArgs({
   options: {
@@ -922,6 +922,100 @@ async function benchFollowUp(ctx) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 9. Structured output (issue 14): decode speed with a schema ÷ without, on the same model and
+// page in alternating rounds; the grammar's cost per token; compile time, first and cached; and
+// the code a page fetches only when a schema is first used.
+
+async function benchStructured(ctx) {
+  const { page, cdp } = await openModelPage(ctx);
+  const tokens = REPLY_TOKENS;
+  // Every valid reply is `{"text": "<exactly n characters>"}`: on the byte-level vocabulary one
+  // token per character, so both arms generate about `tokens` tokens.
+  const chars = tokens - 13;
+  const schema = JSON.stringify({ type: 'object', properties: { text: { type: 'string', minLength: chars, maxLength: chars } }, required: ['text'] });
+  const other = JSON.stringify({
+    type: 'object',
+    properties: { name: { type: 'string', maxLength: 20 }, age: { type: 'integer', minimum: 0, maximum: 120 }, email: { type: 'string', format: 'email' } },
+    required: ['name', 'age'],
+  });
+  const cdnBefore = new Set(ctx.server.log.map((r) => r.path));
+  const mark = ctx.server.log.length;
+  const first = await page.evaluate(([p, n, s]) => bench.schemaTurn(p, n, s), [PROMPT, tokens, schema]);
+  // What the first constrained request fetched that nothing had fetched before.
+  const fetched = [...new Set(ctx.server.log.slice(mark).map((r) => r.path))].filter((p) => !cdnBefore.has(p) && p.startsWith('/dist/cdn/'));
+  const js = await measureBundle();
+  const fetchedSizes = fetched.map((path) => js.find((s) => `/dist/cdn/${s.file}` === path)).filter(Boolean);
+  const cached = await page.evaluate(([p, n, s]) => bench.schemaTurn(p, n, s), [PROMPT, tokens, schema]);
+  const another = await page.evaluate(([p, s]) => bench.schemaTurn(p, 200, s), [PROMPT, other]);
+  log(`structured: first constrained request fetched ${fetched.join(', ') || 'nothing'}; compile ${first.detail.constraint.compileMs} ms (first), ${cached.detail.constraint.compileMs} ms (cached), ${another.detail.constraint.compileMs} ms (another schema, engine warm)`);
+
+  const withCpu = async (run) => {
+    const m0 = await metrics(cdp);
+    const r = await run();
+    const m1 = await metrics(cdp);
+    return { ...r, processCpuMsPerToken: ((m1.ProcessTime - m0.ProcessTime) * 1000) / r.tokens };
+  };
+  const rounds = [];
+  for (let rep = 0; rep < DECODE_REPS; rep++) {
+    const arms = [
+      () => withCpu(() => page.evaluate(([p, n]) => bench.schemaTurn(p, n, null), [PROMPT, tokens])),
+      () => withCpu(() => page.evaluate(([p, n, s]) => bench.schemaTurn(p, n, s), [PROMPT, tokens, schema])),
+    ];
+    // Alternate which arm goes first.
+    const [a, b] = rep % 2 ? [arms[1], arms[0]] : arms;
+    const ra = await a();
+    const rb = await b();
+    const [free, constrained] = rep % 2 ? [rb, ra] : [ra, rb];
+    rounds.push({
+      freeTps: free.detail.tokensPerSecond,
+      schemaTps: constrained.detail.tokensPerSecond,
+      ratio: constrained.detail.tokensPerSecond / free.detail.tokensPerSecond,
+      maskMsPerToken: constrained.detail.constraint.maskMs / constrained.tokens,
+      freeCpuMsPerToken: free.processCpuMsPerToken,
+      schemaCpuMsPerToken: constrained.processCpuMsPerToken,
+      schemaTokens: constrained.tokens,
+      valid: constrained.valid,
+    });
+  }
+  const ratio = round(median(rounds.map((r) => r.ratio)), 3);
+  const maskMsPerToken = round(median(rounds.map((r) => r.maskMsPerToken)), 3);
+  log(`structured: decode with schema ÷ without ${ratio} (${round(median(rounds.map((r) => r.schemaTps)))} vs ${round(median(rounds.map((r) => r.freeTps)))} tok/s), grammar ${maskMsPerToken} ms/token`);
+
+  // The grammar engine's own cost at realistic vocabulary sizes (no model; on the page's main thread).
+  const personSchema = JSON.stringify({
+    type: 'object',
+    properties: { name: { type: 'string', maxLength: 40 }, age: { type: 'integer' }, tags: { type: 'array', items: { type: 'string', maxLength: 12 }, maxItems: 4 } },
+    required: ['name', 'age', 'tags'],
+  });
+  const vocabularies = [];
+  for (const size of QUICK ? [32_000] : [32_000, 128_000]) {
+    const r = await page.evaluate(([n, s]) => bench.maskCost(n, s, 120), [size, personSchema]);
+    vocabularies.push(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? round(v, 3) : v])));
+    log(`structured: vocabulary ${r.vocab}: mask ${round(r.maskMs, 3)} ms, apply ${round(r.applyMs, 3)} ms, accept ${round(r.acceptMs, 3)} ms per token; compile ${round(r.compileMs)} ms (tokenizer info ${round(r.infoMs)} ms)`);
+  }
+  return {
+    model: BENCH_MODEL,
+    replyTokens: tokens,
+    tpsRatio: ratio,
+    schemaTps: round(median(rounds.map((r) => r.schemaTps))),
+    freeTps: round(median(rounds.map((r) => r.freeTps))),
+    ratios: rounds.map((r) => round(r.ratio, 3)),
+    maskMsPerToken,
+    cpuMsPerToken: { free: round(median(rounds.map((r) => r.freeCpuMsPerToken)), 3), schema: round(median(rounds.map((r) => r.schemaCpuMsPerToken)), 3) },
+    allValid: rounds.every((r) => r.valid) && first.valid && cached.valid && another.valid,
+    compileMs: { first: first.detail.constraint.compileMs, cached: cached.detail.constraint.compileMs, anotherSchema: another.detail.constraint.compileMs },
+    firstUse: {
+      paths: fetched,
+      brotliBytes: fetchedSizes.reduce((sum, s) => sum + s.brotli, 0),
+      rawBytes: fetchedSizes.reduce((sum, s) => sum + s.raw, 0),
+      files: fetchedSizes.map((s) => ({ file: s.file, brotli: s.brotli, raw: s.raw })),
+    },
+    initialScriptBrotliBytes: js.filter((s) => s.initial).reduce((sum, s) => sum + s.brotli, 0),
+    vocabularies,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const server = await startBenchServer();
 const browser = await launchBrowser();
@@ -961,6 +1055,7 @@ const runners = {
   'main-thread': benchMainThread,
   stop: benchStop,
   'follow-up': benchFollowUp,
+  structured: benchStructured,
 };
 let failed = false;
 try {

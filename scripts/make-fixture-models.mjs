@@ -18,6 +18,9 @@
  *
  * Every changed copy gets its own `manifest.json` (what its host would publish), so the broken
  * files reach the parser rather than failing their SHA-256.
+ * - `slm-tiny-qwen`, `slm-tiny-llama3`: tiny models of their own (not copies) whose tokenizers and
+ *   chat templates are those of Qwen 2.5 and Llama 3.1 with tools (`tiny-model/dialects.mjs`), for
+ *   the tool-calling tests (end-of-reply bias 0: see below).
  *
  *   node scripts/make-fixture-models.mjs [--out models]
  */
@@ -25,6 +28,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeManifest } from './write-manifest.mjs';
+import { writeTinyModel } from './tiny-model/index.mjs';
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'models' } } });
 const source = join(values.out, 'slm-tiny');
@@ -85,6 +89,14 @@ for (const [file, size] of [
 }
 await writeFile(join(giant, 'manifest.json'), `${JSON.stringify(giantManifest, null, 2)}\n`);
 
+// An end-of-reply bias of 0 (beside −6 for a line break): after a call, a random model ends its
+// reply instead of writing another call, as trained models do; free text still outweighs it.
+for (const dialect of ['qwen', 'llama3']) {
+  const id = `slm-tiny-${dialect}`;
+  await writeTinyModel({ out: values.out, id, dialect, eosBias: 0 });
+  await writeManifest(join(values.out, id));
+}
+
 console.log(
-  `fixture models written to ${values.out}/: slm-bad-config, slm-bad-tokenizer, slm-gpu-broken, slm-huge, slm-plain, slm-giant`,
+  `fixture models written to ${values.out}/: slm-bad-config, slm-bad-tokenizer, slm-gpu-broken, slm-huge, slm-plain, slm-giant, slm-tiny-qwen, slm-tiny-llama3`,
 );

@@ -4,7 +4,7 @@
  *
  *   node scripts/make-tiny-model.mjs [--out models] [--id slm-tiny] [--layers 2] [--hidden 64]
  *     [--heads 4] [--kv-heads 2] [--head-dim N] [--intermediate 128] [--seed 42] [--max-pos 2048]
- *     [--rope-theta 10000] [--eos-bias -12]
+ *     [--rope-theta 10000] [--eos-bias -12] [--dialect chatml|qwen|llama3]
  *
  * Writes `<out>/<id>/{config.json, generation_config.json, tokenizer.json,
  * tokenizer_config.json, onnx/model.onnx}` and the folder's `manifest.json` (sizes and SHA-256,
@@ -30,6 +30,7 @@ const FLAGS = {
   'max-pos': 'maxPos',
   'rope-theta': 'ropeTheta',
   'eos-bias': 'eosBias',
+  dialect: 'dialect',
 };
 
 /**
@@ -69,7 +70,7 @@ function parseOptions(argv) {
   for (const [flag, key] of Object.entries(FLAGS)) {
     const raw = values[flag];
     if (raw === undefined) continue;
-    if (key === 'out' || key === 'id') {
+    if (key === 'out' || key === 'id' || key === 'dialect') {
       options[key] = raw;
     } else {
       const n = Number(raw);

@@ -5,5 +5,7 @@
 import './slm-provider.js';
 import './slm-chat.js';
 import './slm-complete.js';
+import './slm-fill.js';
+import './slm-tool.js';
 
 export * from './index.js';

@@ -211,3 +211,55 @@ export const Slots = {
     return withEngine(html`${element}`, context);
   },
 };
+
+const PERSON_SCHEMA = {
+  type: 'object',
+  properties: { name: { type: 'string', maxLength: 40 }, born: { type: 'string', format: 'date' }, fields: { type: 'array', items: { type: 'string', maxLength: 20 }, maxItems: 3 } },
+  required: ['name', 'born'],
+};
+
+/** With `schema`, every reply is JSON that validates, shown as a code block (on the tiny model too: XGrammar as Vite bundles it). */
+export const JsonReplies = {
+  args: { schema: JSON.stringify(PERSON_SCHEMA), 'max-new-tokens': 300 },
+  render: (args, context) =>
+    withEngine(html`${chat(args)}`, context, {
+      engine: new StoryEngine({ replies: ['{"name": "Ada Lovelace", "born": "1815-12-10", "fields": ["mathematics", "computing"]}'], delay: 10 }),
+    }),
+  play: async ({ canvasElement }) => {
+    await canvasElement.querySelector('slm-chat').send('Who wrote the first program?');
+  },
+};
+
+const WEATHER_TOOL = {
+  name: 'get_weather',
+  description: 'The current weather in a city.',
+  parameters: { type: 'object', properties: { city: { type: 'string', maxLength: 40 } }, required: ['city'] },
+};
+
+/** A tool call and its result, shown compactly (open the disclosure for the result), then the answer. */
+export const ToolCalls = {
+  render: (args, context) => {
+    const host = withEngine(html`${chat(args)}`, context, {
+      engine: new StoryEngine({ replies: ['It is 21 °C and sunny in Paris.'], toolCalls: [[{ name: 'get_weather', arguments: { city: 'Paris' } }]], delay: 5 }),
+    });
+    host.querySelector('slm-chat').tools = [{ ...WEATHER_TOOL, run: () => ({ temperature: 21, sky: 'sunny' }) }];
+    return host;
+  },
+  play: async ({ canvasElement }) => {
+    await canvasElement.querySelector('slm-chat').send('What is the weather in Paris?');
+  },
+};
+
+/** A tool call waiting for the page's answer: the status line names the tool; Stop ends the turn. */
+export const ToolRunning = {
+  render: (args, context) => {
+    const host = withEngine(html`${chat(args)}`, context, {
+      engine: new StoryEngine({ toolCalls: [[{ name: 'get_weather', arguments: { city: 'Oslo' } }]], delay: 5 }),
+    });
+    const element = host.querySelector('slm-chat');
+    element.tools = [WEATHER_TOOL];
+    element.addEventListener('slm-tool-call', (event) => event.respondWith(new Promise(() => {})));
+    return host;
+  },
+  play: sendOnLoad('And in Oslo?'),
+};

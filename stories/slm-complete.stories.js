@@ -116,3 +116,11 @@ export const RightToLeft = {
     </div>`,
   play: Completed.play,
 };
+
+/** With `schema`, the completion is JSON that validates (`slm-response` carries it parsed). */
+export const JsonCompletion = {
+  args: { mode: 'chat', prompt: 'Ada Lovelace, born 10 December 1815 in London.', schema: JSON.stringify({ type: 'object', properties: { name: { type: 'string' }, born: { type: 'string', format: 'date' } }, required: ['name', 'born'] }) },
+  render: (args, context) =>
+    withEngine(html`${complete(args)}`, context, { engine: new StoryEngine({ replies: ['{"name": "Ada Lovelace", "born": "1815-12-10"}'] }) }),
+  play: Completed.play,
+};

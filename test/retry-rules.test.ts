@@ -26,6 +26,11 @@ describe('retryCanHelp', () => {
     ['model-invalid', false, 'a damaged cached copy was already repaired once'],
     ['load-failed', false, 'an unsupported architecture stays unsupported'],
     ['context-overflow', false, 'the same messages overflow the same window'],
+    ['integrity', true, 'a later download may arrive intact'],
+    ['model-too-large', false, 'the device stays too small for the model'],
+    ['invalid-schema', false, 'the same schema fails to compile the same way'],
+    ['length', false, 'the same prompt decodes the same way'],
+    ['tool-timeout', true, 'the page\'s handler may answer next time'],
   ];
   for (const [code, helps, why] of rows) {
     it(`${code}: ${helps ? 'Retry' : 'no Retry'} (${why})`, () => expect(retryCanHelp(code)).to.equal(helps));

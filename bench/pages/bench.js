@@ -166,6 +166,103 @@ async function engineTurn(text, maxNewTokens, conversationId) {
   return summarize(t0, times, { detail: figures });
 }
 
+/**
+ * A one-off chat generation through the provider's engine, with `schema` (JSON text) or without
+ * (`null`): the structured-output benchmark (9) compares the two on the same model.
+ */
+async function schemaTurn(text, maxNewTokens, schema) {
+  const times = [];
+  const t0 = performance.now();
+  const result = await provider.engine.generate(
+    { kind: 'chat', messages: [{ role: 'user', content: text }] },
+    { maxNewTokens, temperature: 0, ...(schema ? { schema } : {}) },
+    { onToken: () => times.push(performance.now()) },
+  );
+  const { text: replyText, json: _json, ...figures } = result;
+  return summarize(t0, times, { detail: figures, valid: schema ? result.json !== undefined : null, replyChars: replyText.length });
+}
+
+/**
+ * XGrammar's cost per token at a realistic vocabulary, apart from any model: a byte-level BPE
+ * vocabulary of `size` tokens (256 bytes, then random pieces of 2–8 letters, digits, punctuation
+ * and a leading space, as GPT-style vocabularies have), the JSON grammar of `schema`, and a walk
+ * through `steps` tokens that picks a random allowed one each step. Times the mask computation
+ * (`getNextTokenBitmask`), applying it to a logits array, and advancing (`acceptToken`).
+ */
+async function maskCost(size, schema, steps) {
+  const xgr = (await import('/dist/engine/worker/grammar/xgrammar.js')).default;
+  // The worker's own mask application (dist/engine/worker/grammar/bitmask.js has no imports).
+  const { applyBitmask } = await import('/dist/engine/worker/grammar/bitmask.js');
+  // GPT-2's byte-to-unicode alphabet (what byte-level vocabularies are written in).
+  const table = [];
+  let shifted = 0;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    table[b] = String.fromCodePoint(printable ? b : 256 + shifted++);
+  }
+  // mulberry32: a 32-bit generator whose state never leaves integer precision.
+  let seed = 7;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const alphabet = 'etaoinshrdlucmfwypvbgkjqxz0123456789.,:;"{}[]-_ ';
+  const vocab = table.slice();
+  const seen = new Set(vocab);
+  while (vocab.length < size) {
+    let piece = random() < 0.5 ? ' ' : '';
+    const length = 2 + Math.floor(random() * 7);
+    for (let i = 0; i < length; i++) piece += alphabet[Math.floor(random() * alphabet.length)];
+    const encoded = [...new TextEncoder().encode(piece)].map((b) => table[b]).join('');
+    if (!seen.has(encoded)) {
+      seen.add(encoded);
+      vocab.push(encoded);
+    }
+  }
+  vocab.push('<|end|>');
+  const stop = vocab.length - 1;
+  const t0 = performance.now();
+  const info = await xgr.TokenizerInfo.createTokenizerInfo(vocab, 'byte_level', false, vocab.length, [stop]);
+  const compiler = await xgr.GrammarCompiler.createGrammarCompiler(info);
+  const infoMs = performance.now() - t0;
+  const t1 = performance.now();
+  const grammar = await compiler.compileJSONSchema(schema, false, -1, undefined, true);
+  const compileMs = performance.now() - t1;
+  const matcher = await xgr.GrammarMatcher.createGrammarMatcher(grammar, [stop]);
+  const logits = new Float32Array(vocab.length);
+  const maskTimes = [];
+  const applyTimes = [];
+  const acceptTimes = [];
+  let taken = 0;
+  for (; taken < steps && !matcher.isTerminated(); taken++) {
+    logits.fill(0);
+    const a = performance.now();
+    const mask = await matcher.getNextTokenBitmask();
+    const b = performance.now();
+    applyBitmask(logits, 0, logits.length, mask);
+    const c = performance.now();
+    const allowed = [];
+    for (let i = 0; i < logits.length; i++) if (logits[i] === 0) allowed.push(i);
+    // Prefer ending once possible, so a walk is a complete value.
+    const token = allowed.includes(stop) && random() < 0.2 ? stop : allowed[Math.floor(random() * allowed.length)];
+    const accepting = performance.now();
+    matcher.acceptToken(token);
+    const d = performance.now();
+    maskTimes.push(b - a);
+    applyTimes.push(c - b);
+    acceptTimes.push(d - accepting);
+  }
+  matcher.dispose();
+  grammar.dispose();
+  compiler.dispose();
+  info.dispose();
+  // Means, not medians: without cross-origin isolation the page's clock ticks in 0.1 ms steps.
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  return { vocab: vocab.length, infoMs, compileMs, steps: taken, maskMs: mean(maskTimes), applyMs: mean(applyTimes), acceptMs: mean(acceptTimes) };
+}
+
 /** Sends one message through every chat at once; resolves when all replied. */
 async function allChatsTurn(text) {
   const t0 = performance.now();
@@ -499,6 +596,8 @@ window.bench = {
   warmUpProvider,
   chatTurn,
   engineTurn,
+  schemaTurn,
+  maskCost,
   allChatsTurn,
   clearChat,
   transcript,

@@ -14,13 +14,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { buildLlamaOnnx } from './llama-graph.mjs';
-import {
-  TOKEN_IDS,
-  VOCAB_SIZE,
-  buildTokenizerConfig,
-  buildTokenizerJson,
-  readableTokenBias,
-} from './tokenizer.mjs';
+import { dialect as chatDialect } from './dialects.mjs';
+import { buildTokenizerConfig, buildTokenizerJson, readableTokenBias } from './tokenizer.mjs';
 
 export { TOKEN_IDS, VOCAB_SIZE } from './tokenizer.mjs';
 
@@ -40,6 +35,8 @@ export { TOKEN_IDS, VOCAB_SIZE } from './tokenizer.mjs';
  * @property {number} [eosBias] Logit bias of `<|im_end|>`; the default makes it practically
  *   unreachable so generations run to `max_new_tokens` (predictable lengths for tests and
  *   benchmarks). Around 2 makes early stops common.
+ * @property {string} [dialect] Tokens and chat template of a model family: `chatml` (default),
+ *   `qwen` (Qwen 2.5 with tools) or `llama3` (Llama 3.1 with JSON tool calls); see `dialects.mjs`.
  */
 
 /** Defaults: about 0.4 MB of weights, generating 40 tokens on wasm in a few tens of ms. */
@@ -56,6 +53,7 @@ export const DEFAULTS = Object.freeze({
   maxPos: 2048,
   ropeTheta: 10000,
   eosBias: -12,
+  dialect: 'chatml',
 });
 
 /**
@@ -82,6 +80,8 @@ export function buildTinyModelFiles(options = {}) {
     );
   }
   const headDim = o.headDim ?? o.hidden / o.heads;
+  const d = chatDialect(o.dialect);
+  const VOCAB_SIZE = d.vocabSize;
   if (!Number.isInteger(o.seed)) throw new Error(`seed must be an integer (got ${o.seed})`);
   for (const [k, v] of Object.entries({
     layers: o.layers,
@@ -109,7 +109,7 @@ export function buildTinyModelFiles(options = {}) {
       rmsNormEps,
       maxPositions: o.maxPos,
     },
-    { seed: o.seed, lmBias: readableTokenBias({ eosBias: o.eosBias }) },
+    { seed: o.seed, lmBias: readableTokenBias({ eosBias: o.eosBias, dialect: o.dialect }) },
   );
 
   // Field names follow Hugging Face's LlamaConfig. transformers.js 4.3 reads model_type (→ model
@@ -138,9 +138,9 @@ export function buildTinyModelFiles(options = {}) {
     tie_word_embeddings: false,
     initializer_range: 0.02,
     use_cache: true,
-    bos_token_id: TOKEN_IDS.endoftext,
-    eos_token_id: TOKEN_IDS.im_end,
-    pad_token_id: TOKEN_IDS.endoftext,
+    bos_token_id: d.id(d.bos ?? d.pad),
+    eos_token_id: d.id(d.stop[0]),
+    pad_token_id: d.id(d.pad),
     torch_dtype: 'float32',
     // Only onnx/model.onnx (fp32) exists; this makes it the default when no dtype is passed.
     // (Without it transformers.js 4.3 defaults to q8 on wasm and requests model_quantized.onnx.)
@@ -150,18 +150,18 @@ export function buildTinyModelFiles(options = {}) {
   };
 
   const generationConfig = {
-    bos_token_id: TOKEN_IDS.endoftext,
-    // Stop on either end marker, as chat models do.
-    eos_token_id: [TOKEN_IDS.im_end, TOKEN_IDS.endoftext],
-    pad_token_id: TOKEN_IDS.endoftext,
+    bos_token_id: d.id(d.bos ?? d.pad),
+    // Stop on any end marker, as chat models do.
+    eos_token_id: d.stop.map((token) => d.id(token)),
+    pad_token_id: d.id(d.pad),
     do_sample: false,
   };
 
   const files = new Map([
     ['config.json', json(config)],
     ['generation_config.json', json(generationConfig)],
-    ['tokenizer.json', json(buildTokenizerJson())],
-    ['tokenizer_config.json', json(buildTokenizerConfig(o.maxPos))],
+    ['tokenizer.json', json(buildTokenizerJson(o.dialect))],
+    ['tokenizer_config.json', json(buildTokenizerConfig(o.maxPos, o.dialect))],
     ['onnx/model.onnx', bytes],
   ]);
   return { files, config, parameterCount };

@@ -7,7 +7,9 @@
  * stays 259 entries and the embedding/LM-head matrices stay tiny.
  */
 
-/** Special tokens, in id order after the 256 byte tokens. */
+import { dialect } from './dialects.mjs';
+
+/** Special tokens of the default (ChatML) dialect, in id order after the 256 byte tokens. Other dialects: `dialects.mjs`. */
 export const SPECIAL_TOKENS = Object.freeze(['<|endoftext|>', '<|im_start|>', '<|im_end|>']);
 
 /** Ids of the special tokens. */
@@ -20,15 +22,8 @@ export const TOKEN_IDS = Object.freeze({
 /** Vocabulary size: 256 bytes + the special tokens. */
 export const VOCAB_SIZE = 256 + SPECIAL_TOKENS.length;
 
-/**
- * ChatML, the template used by Qwen and SmolLM. `'\n'` inside the Jinja string literals is an
- * escape the Jinja lexer turns into a newline, exactly as in published models' templates.
- */
-export const CHAT_TEMPLATE =
-  '{% for message in messages %}' +
-  "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}" +
-  '{% endfor %}' +
-  "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+/** ChatML, the default dialect's template (see `dialects.mjs`). */
+export const CHAT_TEMPLATE = dialect('chatml').template;
 
 /**
  * GPT-2's reversible byte → printable-character table. Bytes that are already printable Latin-1
@@ -59,9 +54,11 @@ const BYTE_LEVEL = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: f
 
 /**
  * Builds the `tokenizer.json` object.
+ * @param {string} [dialectName] See `dialects.mjs`.
  * @returns {object}
  */
-export function buildTokenizerJson() {
+export function buildTokenizerJson(dialectName = 'chatml') {
+  const d = dialect(dialectName);
   const table = bytesToUnicode();
   /** @type {Record<string, number>} */
   const vocab = {};
@@ -70,16 +67,16 @@ export function buildTokenizerJson() {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: SPECIAL_TOKENS.map((content, i) => ({
+    added_tokens: d.tokens.map((content, i) => ({
       id: 256 + i,
       content,
       single_word: false,
       lstrip: false,
       rstrip: false,
-      // Not normalized and special: matched verbatim in the input, skipped by
-      // `decode(..., { skip_special_tokens: true })`.
+      // Not normalized: matched verbatim in the input. Special ones are skipped by
+      // `decode(..., { skip_special_tokens: true })`; added ones (Qwen's `<tool_call>`) are text.
       normalized: false,
-      special: true,
+      special: i < d.special.length,
     })),
     // No normalizer: NFC or similar would break exact round-trips of arbitrary text.
     normalizer: null,
@@ -104,19 +101,21 @@ export function buildTokenizerJson() {
 /**
  * Builds `tokenizer_config.json`.
  * @param {number} modelMaxLength Maximum context length to advertise.
+ * @param {string} [dialectName] See `dialects.mjs`.
  * @returns {object}
  */
-export function buildTokenizerConfig(modelMaxLength) {
+export function buildTokenizerConfig(modelMaxLength, dialectName = 'chatml') {
+  const d = dialect(dialectName);
   /** @type {Record<string, object>} */
   const addedTokensDecoder = {};
-  SPECIAL_TOKENS.forEach((content, i) => {
+  d.tokens.forEach((content, i) => {
     addedTokensDecoder[String(256 + i)] = {
       content,
       lstrip: false,
       normalized: false,
       rstrip: false,
       single_word: false,
-      special: true,
+      special: i < d.special.length,
     };
   });
   return {
@@ -124,15 +123,15 @@ export function buildTokenizerConfig(modelMaxLength) {
     add_eos_token: false,
     add_prefix_space: false,
     added_tokens_decoder: addedTokensDecoder,
-    additional_special_tokens: ['<|im_start|>', '<|im_end|>'],
-    bos_token: null,
-    chat_template: CHAT_TEMPLATE,
+    additional_special_tokens: d.additional ?? [],
+    bos_token: d.bos,
+    chat_template: d.template,
     // Must be false: the default (true) would turn " ." into "." when decoding.
     clean_up_tokenization_spaces: false,
-    eos_token: '<|im_end|>',
+    eos_token: d.eos,
     errors: 'replace',
     model_max_length: modelMaxLength,
-    pad_token: '<|endoftext|>',
+    pad_token: d.pad,
     split_special_tokens: false,
     tokenizer_class: 'PreTrainedTokenizerFast',
     unk_token: null,
@@ -160,10 +159,12 @@ const LETTER_FREQ = {
  * @param {number} [options.space] Bias for the space character (word length).
  * @param {number} [options.letters] Offset added to every lowercase letter.
  * @param {number} [options.other] Bias for printable ASCII not listed explicitly (digits, symbols).
+ * @param {string} [options.dialect] See `dialects.mjs`: its vocabulary size and end-of-reply token.
  * @returns {Float32Array} One bias per token id.
  */
-export function readableTokenBias({ eosBias = -12, space = 4, letters = 3, other = -6 } = {}) {
-  const bias = new Float32Array(VOCAB_SIZE).fill(-12);
+export function readableTokenBias({ eosBias = -12, space = 4, letters = 3, other = -6, dialect: dialectName = 'chatml' } = {}) {
+  const d = dialect(dialectName);
+  const bias = new Float32Array(d.vocabSize).fill(-12);
   for (let b = 0x20; b <= 0x7e; b++) bias[b] = other; // digits, symbols: possible, rare
   for (const [ch, freq] of Object.entries(LETTER_FREQ)) {
     // log-frequency keeps the ratio between letters meaningful but bounded (e ≈ +1.2, z ≈ -3.7
@@ -175,6 +176,6 @@ export function readableTokenBias({ eosBias = -12, space = 4, letters = 3, other
   for (const ch of ',.') bias[ch.charCodeAt(0)] = letters - 1;
   for (const ch of "!?'-") bias[ch.charCodeAt(0)] = letters - 2;
   bias[0x0a] = other; // newline: rare
-  bias[TOKEN_IDS.im_end] = eosBias;
+  bias[d.id(d.eos)] = eosBias;
   return bias;
 }

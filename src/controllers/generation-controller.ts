@@ -14,6 +14,7 @@ import { SlmErrorEvent } from '../events/slm-error.js';
 import { SlmResponseEvent, type SlmResponseDetail } from '../events/slm-response.js';
 import { SlmTokenEvent } from '../events/slm-token.js';
 import type { EngineController } from './engine-controller.js';
+import type { ToolRequest } from '../engine/shared/structured.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -41,6 +42,8 @@ export interface RunOptions {
    * transcript) is final when listeners look at it.
    */
   onSettled?: (detail: SlmResponseDetail) => void;
+  /** Tools the model may call in this generation (a chat's tool round). */
+  tools?: ToolRequest;
 }
 
 /** Phase of the element's generation, for rendering and status announcements. */
@@ -96,7 +99,7 @@ export class GenerationController implements ReactiveController {
   private async generate(
     input: GenerationInput,
     rawSettings: RawGenerationSettings,
-    { conversationId, contextWindow: rawWindow, onText, priority, onSettled }: RunOptions,
+    { conversationId, contextWindow: rawWindow, onText, priority, onSettled, tools }: RunOptions,
   ): Promise<SlmResponseDetail> {
     this.stop();
     const abort = new AbortController();
@@ -124,7 +127,7 @@ export class GenerationController implements ReactiveController {
           `<${this.host.localName}> needs an <slm-provider> ancestor that loads a model.`,
         );
       }
-      const result: GenerationResult = await engine.generate(input, settings.value, {
+      const result: GenerationResult = await engine.generate(input, tools ? { ...settings.value, tools } : settings.value, {
         signal: abort.signal,
         ...(conversationId ? { conversationId } : {}),
         ...(contextWindow.value ? { contextWindow: contextWindow.value } : {}),
@@ -172,6 +175,32 @@ export class GenerationController implements ReactiveController {
     onSettled?.(detail);
     this.host.dispatchEvent(new SlmResponseEvent(detail));
     return detail;
+  }
+
+  /**
+   * Reports a failure outside a generation (a chat's tool that never answered, a bad tool
+   * declaration) the way a failed generation is reported: `slm-error`, then `slm-response` with
+   * `reason: "error"`; the host shows the error until the next run.
+   */
+  fail(error: SlmError): SlmResponseDetail {
+    this.stop();
+    this.abort = undefined;
+    const detail: SlmResponseDetail = { ...emptyResult('error'), error: error.toJSON() };
+    this.host.dispatchEvent(new SlmErrorEvent(detail.error!));
+    this.text = '';
+    this.error = detail.error!;
+    this.result = detail;
+    this.phase = 'error';
+    this.renderNow();
+    this.host.dispatchEvent(new SlmResponseEvent(detail));
+    return detail;
+  }
+
+  /** Shows the last run as stopped (a chat stopped while a tool was answering). */
+  markStopped(): void {
+    if (this.busy) return;
+    this.phase = 'stopped';
+    this.host.requestUpdate();
   }
 
   private renderTimer: ReturnType<typeof setTimeout> | undefined;

@@ -8,3 +8,5 @@ export { SlmTokenEvent } from './slm-token.js';
 export { SlmResponseEvent, type SlmResponseDetail } from './slm-response.js';
 export { SlmSendEvent, type SlmSendDetail } from './slm-send.js';
 export { SlmClearEvent } from './slm-clear.js';
+export { SlmToolCallEvent, type SlmToolCallDetail } from './slm-tool-call.js';
+export { SlmFillEvent, type SlmFillDetail } from './slm-fill.js';

@@ -17,11 +17,16 @@ export const TINY_MODEL = { model: 'slm-tiny', 'model-base-url': '/models/', dev
  * story can show the loading state for as long as it is looked at.
  */
 export class StoryEngine extends FakeEngine {
-  constructor({ replies, delay, loadMs = 0, holdAt, error, cached = true, totalBytes = 180_000_000 } = {}) {
+  /**
+   * `toolCalls`: calls the model makes in its next tool steps, one list per step
+   * (`[[{ name, arguments }]]`), streamed in the Hermes format; a reply with a `schema` comes back
+   * parsed as `json`, as the real engine does.
+   */
+  constructor({ replies, delay, loadMs = 0, holdAt, error, cached = true, totalBytes = 180_000_000, toolCalls = [] } = {}) {
     super();
     if (replies) this.replies = replies;
     if (delay !== undefined) this.delay = delay;
-    Object.assign(this, { loadMs, holdAt, failure: error, cached, totalBytes, loading: null });
+    Object.assign(this, { loadMs, holdAt, failure: error, cached, totalBytes, loading: null, toolCalls: [...toolCalls] });
     this.model = 'HuggingFaceTB/SmolLM2-360M-Instruct';
   }
 
@@ -32,7 +37,19 @@ export class StoryEngine extends FakeEngine {
 
   async generate(input, settings, options) {
     await this.load();
-    return super.generate(input, settings, options);
+    const calls = settings.tools && settings.tools.choice !== 'none' ? this.toolCalls.shift() : undefined;
+    if (calls) {
+      const markup = calls.map((call) => `<tool_call>\n${JSON.stringify({ name: call.name, arguments: call.arguments })}\n</tool_call>`).join('\n');
+      const saved = this.replies;
+      this.replies = [markup];
+      const result = await super.generate(input, settings, options).finally(() => (this.replies = saved));
+      // The step used a reply of its own: the next answer is the one that would have come now.
+      this.calls.pop();
+      const toolCalls = calls.map((call, i) => ({ id: `call_story_${this.calls.length}_${i}`, ...call }));
+      return { ...result, text: '', toolCalls };
+    }
+    const result = await super.generate(input, settings, options);
+    return settings.schema && result.reason === 'eos' ? { ...result, json: JSON.parse(result.text) } : result;
   }
 
   async scriptedLoad() {

@@ -34,7 +34,7 @@ test('package.json points JetBrains at web-types.json, which lists every element
   const pkg = readJson('package.json');
   const webTypes = readJson(pkg['web-types']);
   const elements = webTypes.contributions.html.elements;
-  assert.deepEqual(elements.map((element) => element.name).sort(), ['slm-chat', 'slm-complete', 'slm-provider']);
+  assert.deepEqual(elements.map((element) => element.name).sort(), ['slm-chat', 'slm-complete', 'slm-fill', 'slm-provider', 'slm-tool']);
   const chatEvents = elements.find((element) => element.name === 'slm-chat').js.events;
   assert.ok(chatEvents.some((event) => event.name === 'slm-response'), 'slm-chat lists slm-response');
   assert.ok(chatEvents.every((event) => event.name), 'no event without a name');

@@ -49,12 +49,24 @@ const STORIES = [
   { id: 'elements-slm-complete--ghost-text', check: [shadowText, 'slm-complete', '[part~="suggestion"]', (text) => text.includes('ship the new search page')] },
   { id: 'elements-slm-complete--ghost-text-input', check: [shadowText, 'slm-complete', '[part~="suggestion"]', (text) => text.includes('quarterly review')] },
   { id: 'elements-slm-complete--right-to-left', check: () => getComputedStyle(document.querySelector('slm-complete')).direction === 'rtl' && (document.querySelector('slm-complete').shadowRoot.querySelector('[part~="completion"]')?.textContent ?? '').includes('الضوء') },
+  { id: 'elements-slm-chat--json-replies', check: [shadowText, 'slm-chat', '[part~="code-block"]', (text) => text.includes('"born": "1815-12-10"')] },
+  { id: 'elements-slm-chat--tool-calls', check: () => (document.querySelector('slm-chat')?.shadowRoot?.querySelector('[part~="tool-result"]')?.textContent ?? '').includes('sunny') && document.querySelector('slm-chat').messages.at(-1)?.content.includes('21 °C') },
+  { id: 'elements-slm-chat--tool-running', check: [shadowText, 'slm-chat', '[part~="status"]', (text) => text.includes('Running get_weather')] },
+  { id: 'elements-slm-complete--json-completion', check: [shadowText, 'slm-complete', '[part~="completion"]', (text) => text.includes('"born": "1815-12-10"')] },
+  { id: 'elements-slm-fill--idle', check: () => !!document.querySelector('slm-fill')?.shadowRoot?.querySelector('[part~="fill-button"]') },
+  { id: 'elements-slm-fill--filled', check: () => document.querySelector('input[name="email"]')?.value === 'jane.roe@acme.example' && (document.querySelector('slm-fill').shadowRoot.querySelector('[part~="summary"]')?.textContent ?? '').includes('Jane Roe') },
+  { id: 'elements-slm-fill--streaming', check: () => !!document.querySelector('slm-fill')?.shadowRoot?.querySelector('[part~="stop-button"]:not([hidden])') },
+  { id: 'elements-slm-fill--undone', check: [shadowText, 'slm-fill', '[part~="status"]', (text) => text.includes('undone')] },
+  { id: 'elements-slm-fill--loading', check: () => !!document.querySelector('slm-fill')?.shadowRoot?.querySelector('[part~="progress"]') },
+  { id: 'elements-slm-fill--missing-form', check: [shadowText, 'slm-fill', '[part~="status"]', (text) => text.includes('no-such-form')] },
   // The real engine: the worker, transformers.js and ONNX Runtime as Vite bundled them, on the tiny model.
   { id: 'elements-slm-provider--preload', check: () => (document.querySelector('output')?.textContent ?? '').includes('slm-ready') },
   { id: 'elements-slm-provider--shared', check: () => (document.querySelector('slm-complete')?.shadowRoot?.querySelector('[part~="completion"]')?.textContent ?? '').length > 0 },
   { id: 'elements-slm-provider--missing-model', expectedConsole: /404/, check: () => (document.querySelector('output')?.textContent ?? '').includes('slm-error model-not-found') },
   { id: 'elements-slm-chat--replied', globals: 'engine:tiny', check: () => (document.querySelector('slm-chat')?.shadowRoot?.querySelector('[part~="assistant-message"] [part~="message-content"]')?.textContent ?? '').length > 0 },
   { id: 'elements-slm-chat--missing-model', globals: 'engine:tiny', expectedConsole: /404/, check: [shadowText, 'slm-chat', '[part~="error"]', (text) => text.includes('no-such-model')] },
+  // Constrained decoding on the real engine: XGrammar's WebAssembly in the worker as Vite bundled it.
+  { id: 'elements-slm-chat--json-replies', globals: 'engine:tiny', check: [shadowText, 'slm-chat', '[part~="code-block"]', (text) => { try { return typeof JSON.parse(text).born === 'string'; } catch { return false; } }] },
 ];
 
 let server;

@@ -1,7 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { DeferredView, LazyModule } from '../../controllers/deferred-view.js';
+import type { JsonSchema, ToolChoice, ToolFormat } from '../../engine/shared/structured.js';
 import type { ChatMessage } from '../../engine/shared/types.js';
+import type { ChatTool } from '../tool/tool.types.js';
 import { themeStyles } from '../../styles/theme.styles.js';
 import { numberAttribute } from '../shared/attribute-converters.js';
 import { ModelSettingsMixin } from '../shared/model-settings.js';
@@ -23,6 +25,17 @@ const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
  * `model-base-url`, `wasm-base-url`): every element on the page with the same configuration then
  * shares one engine, and the chat reports `slm-progress`, `slm-ready`, `slm-warning` and `slm-error` itself.
  *
+ * **Structured replies**: with `schema`, every reply is JSON that validates against it (decoding is
+ * constrained by a grammar, in the worker); `slm-response` carries it parsed as `json`, and the
+ * transcript shows it as a code block.
+ *
+ * **Tools**: functions of the page the model may call, from the `tools` property and
+ * `<slm-tool>` children. Each call is constrained to a declared tool with arguments that validate
+ * against its `parameters`, written in the model's own format (read from its chat template, or
+ * `tool-format`); it fires `slm-tool-call`, whose `respondWith()` (or the tool's `run`) answers
+ * it; the result goes back to the model, which goes on until it answers in words. `messages`
+ * holds the calls (`tool_calls`) and results (`role: "tool"`) as chat templates take them.
+ *
  * @slot header - Above the transcript (a title, a model picker, ...).
  * @slot empty - Shown while the conversation is empty.
  * @slot footer - Below the message field (a disclaimer, links, ...).
@@ -42,6 +55,8 @@ const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
  * @csspart typing-indicator - The three dots of a reply that has no text yet.
  * @csspart code-block - A fenced code block in a reply.
  * @csspart code-copy-button - The copy button of a code block.
+ * @csspart tool-call - A tool call in a reply (a disclosure: the tool and its arguments; open, its result).
+ * @csspart tool-result - The result of a tool call.
  * @csspart stats - Token count and speed under a reply (`show-stats`).
  * @csspart notice - A note in the transcript (older messages left out).
  * @csspart error - The error shown in the transcript after a failed request, with a retry button when retrying can help.
@@ -83,9 +98,10 @@ const chatView = /* @__PURE__ */ new LazyModule(() => import('./chat-view.js'));
  *
  * @fires slm-send - Before a user message is sent; cancelable, `detail.text` may be changed.
  * @fires slm-token - Per generated token. `detail: { token, tokenId, text }`, `text` being the reply so far.
- * @fires slm-response - A reply ended (`messages` already holds it, or no longer holds an empty reply after a failure). `detail: { text, reason, tokens, ttftMs, tokensPerSecond, promptTokens, cachedTokens, droppedMessages, error? }`.
+ * @fires slm-response - A reply ended (`messages` already holds it, or no longer holds an empty reply after a failure). `detail: { text, reason, tokens, ttftMs, tokensPerSecond, promptTokens, cachedTokens, droppedMessages, json?, toolCalls?, constraint?, error? }`. With tools it fires for each step: a step with `toolCalls` is followed by the model's next one.
  * @fires slm-error - A request of this chat failed (load failures are reported by the provider). `detail: { code, message }`.
  * @fires slm-clear - The conversation was cleared. `detail: { messages }` (what was removed).
+ * @fires slm-tool-call - The model called a tool. `detail: { id, name, arguments }`; answer with `event.respondWith(valueOrPromise)` while it is dispatched, else the tool's `run` answers.
  * @fires slm-progress - Without a provider only: model files arrive.
  * @fires slm-ready - Without a provider only: the model is loaded.
  * @fires slm-warning - Without a provider only: something went wrong but the model works (see `<slm-provider>`).
@@ -109,6 +125,28 @@ export class SlmChatElement extends ModelSettingsMixin(LitElement) {
 
   /** `on` (default) renders replies as markdown; `off` shows them as plain text. */
   @property() markdown: 'on' | 'off' = 'on';
+
+  /**
+   * A JSON Schema every reply must follow (attribute: JSON text; property: an object). Replies
+   * then always parse and validate; a schema the grammar engine cannot enforce fails with
+   * `invalid-schema`, a reply cut off by `max-new-tokens` with `length`.
+   */
+  @property() schema?: string | JsonSchema;
+
+  /** Tools the model may call: `{ name, description, parameters, run? }` each (see also `<slm-tool>` children). */
+  @property({ attribute: false }) tools?: ChatTool[];
+
+  /** `auto` (default): the model may call a tool; `required`: its first step must be a call; `none`: no tools are offered. */
+  @property({ attribute: 'tool-choice' }) toolChoice?: ToolChoice;
+
+  /** How the model writes tool calls: `auto` (default, read from its chat template), `hermes` (`<tool_call>…</tool_call>`) or `llama3` (a JSON object). */
+  @property({ attribute: 'tool-format' }) toolFormat?: ToolFormat;
+
+  /** Rounds of tool calls answered in one turn before the model must answer in words (default 4). */
+  @property({ attribute: 'max-tool-rounds', converter: numberAttribute }) maxToolRounds?: number | string;
+
+  /** Milliseconds a tool call may wait for its answer before the turn fails with `tool-timeout` (default 30000). */
+  @property({ attribute: 'tool-timeout', converter: numberAttribute }) toolTimeout?: number | string;
 
   /** Show token count, speed and time to first token under each reply. */
   @property({ attribute: 'show-stats', type: Boolean }) showStats = false;

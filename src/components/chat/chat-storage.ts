@@ -12,9 +12,23 @@ function isMessage(value: unknown): value is ChatMessage {
   return (
     typeof m === 'object' &&
     m !== null &&
-    (m.role === 'user' || m.role === 'assistant' || m.role === 'system') &&
+    (m.role === 'user' || m.role === 'assistant' || m.role === 'system' || m.role === 'tool') &&
     typeof m.content === 'string'
   );
+}
+
+/** A stored message with only the fields a message has (tool calls and results kept, well-formed). */
+function cleanMessage({ role, content, tool_calls, tool_call_id, name }: ChatMessage): ChatMessage {
+  const calls = Array.isArray(tool_calls)
+    ? tool_calls.filter((c) => typeof c?.id === 'string' && typeof c.function?.name === 'string' && typeof c.function.arguments === 'object')
+    : [];
+  return {
+    role,
+    content,
+    ...(role === 'assistant' && calls.length ? { tool_calls: calls } : {}),
+    ...(role === 'tool' && typeof tool_call_id === 'string' ? { tool_call_id } : {}),
+    ...(role === 'tool' && typeof name === 'string' ? { name } : {}),
+  };
 }
 
 /** The stored conversation, or `null` when there is none (or it is unreadable). */
@@ -24,7 +38,7 @@ export function loadConversation(key: string): ChatMessage[] | null {
     if (!raw) return null;
     const parsed: unknown = JSON.parse(raw);
     // Stored data is input like any other: keep only well-formed messages.
-    return Array.isArray(parsed) ? parsed.filter(isMessage).map(({ role, content }) => ({ role, content })) : null;
+    return Array.isArray(parsed) ? parsed.filter(isMessage).map(cleanMessage) : null;
   } catch {
     return null;
   }

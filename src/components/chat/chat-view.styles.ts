@@ -212,4 +212,34 @@ export const chatViewStyles = css`
   textarea::placeholder {
     color: var(--_muted);
   }
+
+  /* A JSON reply (schema) and tool calls: monospace, wrapped, compact. */
+  .json pre,
+  .tool-call code,
+  .tool-call pre {
+    margin: 0;
+    font-family: var(--_mono);
+    font-size: 0.875em;
+    white-space: pre-wrap;
+  }
+
+  .tool-call {
+    margin-top: calc(var(--_space) * 0.5);
+    padding: calc(var(--_space) * 0.375) calc(var(--_space) * 0.625);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 0.5);
+    font-size: 0.875em;
+  }
+
+  .tool-call summary {
+    cursor: pointer;
+  }
+
+  .tool-label {
+    color: var(--_muted);
+  }
+
+  .failed .tool-label {
+    color: var(--_danger);
+  }
 `;

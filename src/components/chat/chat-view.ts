@@ -15,6 +15,9 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ElementView } from '../../controllers/deferred-view.js';
 import { EngineController } from '../../controllers/engine-controller.js';
 import { GenerationController } from '../../controllers/generation-controller.js';
+import { SlmError, errorText } from '../../engine/shared/errors.js';
+import { parseToolSettings, type ToolSettings } from '../../engine/shared/settings.js';
+import type { JsonSchema, ToolCall, ToolRequest } from '../../engine/shared/structured.js';
 import type { ChatMessage } from '../../engine/shared/types.js';
 import { SlmClearEvent } from '../../events/slm-clear.js';
 import type { SlmResponseDetail } from '../../events/slm-response.js';
@@ -29,7 +32,9 @@ import { progressStyles } from '../shared/progress.styles.js';
 import { describeStatus, renderProgress, renderStatus, type StatusLine } from '../shared/status.js';
 import { adoptViewStyles } from '../shared/view-styles.js';
 import type { ModelSettings } from '../shared/model-settings.js';
+import type { ChatTool } from '../tool/tool.types.js';
 import { loadConversation, saveConversation } from './chat-storage.js';
+import { answerCall, asChatToolCall, collectTools, type ChatToolbox } from './chat-tools.js';
 import { DEFAULT_CHAT_STRINGS, type ChatStrings } from './chat.strings.js';
 import { chatViewStyles } from './chat-view.styles.js';
 
@@ -46,6 +51,12 @@ export interface ChatViewHost extends ReactiveControllerHost, HTMLElement, Model
   placeholder?: string | undefined;
   strings: Partial<ChatStrings>;
   messages: ChatMessage[];
+  schema?: string | JsonSchema | undefined;
+  tools?: ChatTool[] | undefined;
+  toolChoice?: string | undefined;
+  toolFormat?: string | undefined;
+  maxToolRounds?: number | string | undefined;
+  toolTimeout?: number | string | undefined;
 }
 
 let instances = 0;
@@ -67,6 +78,12 @@ export class ChatView implements ElementView, ReactiveController {
   private scrollQueued = false;
   /** The configuration a request failed with (`configurationKey`), or `null`. */
   private failedWith: string | null = null;
+  /** The reply in progress, all its tool rounds included; aborting it stops the turn. */
+  private turn: { abort: AbortController; done: Promise<string> } | undefined;
+  /** The tool call waiting for its answer, or `null`. */
+  private calling: ToolCall | null = null;
+  /** The reply streaming now is constrained to the chat's `schema` (shown as a JSON code block). */
+  private streamingJson = false;
 
   private readonly engines: EngineController;
   private readonly generation: GenerationController;
@@ -107,6 +124,18 @@ export class ChatView implements ElementView, ReactiveController {
     this.host.requestUpdate();
   }
 
+  /** A reply is generated, or one of its tool calls answered. */
+  private get busy(): boolean {
+    return this.generation.busy || this.turn !== undefined;
+  }
+
+  /** Stops the reply in progress (and its tool calls) and waits until it has ended. */
+  private async settle(): Promise<void> {
+    this.stop();
+    await this.turn?.done;
+    await this.generation.settle();
+  }
+
   /** See `SlmChatElement.send`. */
   async send(text: string = this.draft): Promise<string> {
     const host = this.host;
@@ -115,7 +144,7 @@ export class ChatView implements ElementView, ReactiveController {
     const content = event.detail.text.trim();
     if (!content) return '';
     if (text === this.draft) this.change(() => (this.draft = ''));
-    if (this.generation.busy) await this.generation.settle();
+    if (this.busy) await this.settle();
     if (this.editing !== null) {
       // Sending while editing replaces that message and everything after it.
       host.messages = host.messages.slice(0, this.editing);
@@ -130,17 +159,19 @@ export class ChatView implements ElementView, ReactiveController {
 
   /** See `SlmChatElement.stop`. */
   stop(): void {
+    this.turn?.abort.abort();
     this.generation.stop();
   }
 
   /** See `SlmChatElement.regenerate`. */
   async regenerate(): Promise<string> {
     const host = this.host;
-    if (this.generation.busy) await this.generation.settle();
-    const last = host.messages.at(-1);
-    if (!last) return '';
-    if (last.role === 'assistant') host.messages = host.messages.slice(0, -1);
-    return host.messages.at(-1)?.role === 'user' ? this.reply() : '';
+    if (this.busy) await this.settle();
+    // The whole last answer goes: with tools, its calls and their results too.
+    const lastUser = host.messages.map((m) => m.role).lastIndexOf('user');
+    if (lastUser < 0) return '';
+    if (lastUser < host.messages.length - 1) host.messages = host.messages.slice(0, lastUser + 1);
+    return this.reply();
   }
 
   /** See `SlmChatElement.edit`. */
@@ -225,8 +256,71 @@ export class ChatView implements ElementView, ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Generates the assistant's answer to the conversation as it stands. */
-  private async reply(): Promise<string> {
+  /**
+   * Generates the assistant's answer to the conversation as it stands. With tools, that is a
+   * loop: the model calls tools, their results join the conversation, and the model goes on,
+   * until it answers without a call (or `max-tool-rounds` is reached: it then must answer).
+   */
+  private reply(): Promise<string> {
+    const abort = new AbortController();
+    const done = this.replyWithTools(abort.signal).finally(() => {
+      if (this.turn?.abort !== abort) return;
+      this.turn = undefined;
+      this.calling = null;
+      this.host.requestUpdate();
+    });
+    this.turn = { abort, done };
+    return done;
+  }
+
+  private async replyWithTools(signal: AbortSignal): Promise<string> {
+    const host = this.host;
+    let settings: ToolSettings;
+    let toolbox: ChatToolbox | undefined;
+    try {
+      const parsed = parseToolSettings(host);
+      if (!parsed.ok) throw parsed.error;
+      settings = parsed.value;
+      toolbox = collectTools(host, host.tools);
+      if (toolbox.definitions.length === 0) toolbox = undefined;
+      if (toolbox && settings.toolChoice !== 'none' && host.schema !== undefined && host.schema !== null && host.schema !== '') {
+        throw new SlmError('invalid-option', 'schema and tools cannot be used together yet: remove one, or set tool-choice="none".');
+      }
+    } catch (error) {
+      this.generation.fail(error instanceof SlmError ? error : new SlmError('invalid-option', errorText(error)));
+      return '';
+    }
+    for (let round = 0; ; round++) {
+      // Past the last round (or with tool-choice="none") the model still sees the tools (the
+      // prompt, and so its KV cache, stay the same), but must answer in words.
+      const choice = round >= settings.maxToolRounds || settings.toolChoice === 'none' ? 'none' : round === 0 ? settings.toolChoice : 'auto';
+      const offer: ToolRequest | undefined = toolbox && { tools: toolbox.definitions, choice, format: settings.toolFormat };
+      const result = await this.step(offer);
+      const calls = result.toolCalls ?? [];
+      if (calls.length === 0 || !toolbox || result.reason === 'error' || signal.aborted) return result.text;
+      for (const call of calls) {
+        this.change(() => (this.calling = call));
+        let message: ChatMessage;
+        try {
+          message = toolbox.runs.has(call.name)
+            ? await answerCall(host, call, toolbox.runs.get(call.name), settings.toolTimeout, signal)
+            : { role: 'tool', content: JSON.stringify({ error: `Unknown tool "${call.name}".` }), tool_call_id: call.id, name: call.name };
+        } catch (error) {
+          this.calling = null;
+          if (error instanceof SlmError) this.generation.fail(error);
+          else this.generation.markStopped();
+          return result.text;
+        }
+        // The page replaced the conversation meanwhile (cleared it, edited it): this turn is over.
+        if (host.messages.at(-1)?.role !== 'assistant' && host.messages.at(-1)?.role !== 'tool') return result.text;
+        host.messages = [...host.messages, message];
+      }
+      this.change(() => (this.calling = null));
+    }
+  }
+
+  /** One generation of the answer: streams it into the transcript; with `offer`, the model may call tools. */
+  private async step(offer: ToolRequest | undefined) {
     const host = this.host;
     const before = host.messages;
     const history: ChatMessage[] = [
@@ -234,7 +328,10 @@ export class ChatView implements ElementView, ReactiveController {
       ...before,
     ];
     /** The transcript with the reply so far (a new array and message each time: never mutated). */
-    const withReply = (content: string): ChatMessage[] => [...before, { role: 'assistant', content }];
+    const withReply = (content: string, calls?: ToolCall[]): ChatMessage[] => [
+      ...before,
+      { role: 'assistant', content, ...(calls?.length ? { tool_calls: calls.map(asChatToolCall) } : {}) },
+    ];
     let shown = withReply('');
     /** Shows `messages`, unless the transcript was replaced meanwhile (cleared, edited, set by the page). */
     const show = (messages: ChatMessage[]): boolean => {
@@ -244,13 +341,15 @@ export class ChatView implements ElementView, ReactiveController {
       return true;
     };
     host.messages = shown;
+    this.streamingJson = (!offer || offer.choice === 'none') && host.schema !== undefined && host.schema !== null && host.schema !== '';
     this.scrollToEnd(true);
     const result = await this.generation.run(
       { kind: 'chat', messages: history },
-      { maxNewTokens: host.maxNewTokens, temperature: host.temperature },
+      { maxNewTokens: host.maxNewTokens, temperature: host.temperature, ...(offer && offer.choice !== 'none' ? {} : { schema: host.schema }) },
       {
         conversationId: this.conversationId,
         contextWindow: host.contextWindow,
+        ...(offer ? { tools: offer } : {}),
         // At the pace the reply is painted (see `GenerationController`), not per token.
         onText: (text) => {
           if (show(withReply(text))) this.scrollToEnd();
@@ -259,13 +358,15 @@ export class ChatView implements ElementView, ReactiveController {
         onSettled: (result) => {
           this.failedWith = result.reason === 'error' ? this.configuration() : null;
           // After a failure that showed nothing, keep the user's message and drop the empty bubble.
-          const messages = !result.text && result.reason === 'error' ? before : withReply(result.text);
+          const empty = !result.text && !result.toolCalls?.length;
+          const messages = empty && result.reason === 'error' ? before : withReply(result.text, result.toolCalls);
           if (messages !== before) this.results.set(messages.at(-1)!, result);
           show(messages);
         },
       },
     );
-    return result.text;
+    this.streamingJson = false;
+    return result;
   }
 
   /** What a retry would run with, as far as configuration failures go (see `retry.ts`). */
@@ -329,9 +430,9 @@ export class ChatView implements ElementView, ReactiveController {
     // Enter sends, Shift+Enter adds a line; never send while an IME is composing a character.
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
-      if (!this.generation.busy) void this.send();
+      if (!this.busy) void this.send();
     } else if (event.key === 'Escape') {
-      if (this.generation.busy) {
+      if (this.busy) {
         event.preventDefault();
         this.stop();
       } else if (this.editing !== null) {
@@ -343,7 +444,7 @@ export class ChatView implements ElementView, ReactiveController {
 
   private readonly onSubmit = (event: SubmitEvent) => {
     event.preventDefault();
-    if (this.generation.busy) return;
+    if (this.busy) return;
     void this.send();
     this.input?.focus();
   };
@@ -394,22 +495,64 @@ export class ChatView implements ElementView, ReactiveController {
     }
   }
 
+  /**
+   * A JSON reply (the chat has a `schema`) as a code block: indented once complete, as it streams
+   * before. Rendered as text, never as markup, whatever the model wrote.
+   */
+  private renderJson(message: ChatMessage, json: unknown) {
+    const text = json === undefined ? message.content : JSON.stringify(json, null, 2);
+    return html`<div part="message-content" class="content json"><pre part="code-block"><code>${text}</code></pre></div>`;
+  }
+
+  /**
+   * The calls of an assistant message, each with its result (the `role: "tool"` message that
+   * answers it), as a disclosure: the summary says which tool ran with which arguments; opening
+   * it shows the result. While a call waits for its answer, it says so.
+   */
+  private renderToolCalls(message: ChatMessage, index: number) {
+    const s = this.text;
+    const later = this.host.messages.slice(index + 1);
+    return (message.tool_calls ?? []).map((call) => {
+      const answer = later.find((m) => m.role === 'tool' && m.tool_call_id === call.id);
+      const args = JSON.stringify(call.function.arguments);
+      const failed = Boolean(answer?.content.startsWith('{"error":'));
+      return html`<details part="tool-call" class="tool-call ${failed ? 'failed' : ''}">
+        <summary>
+          <span class="tool-name">${format(s.toolCall, { name: call.function.name })}</span>
+          <code class="tool-args">${args}</code>
+        </summary>
+        <div part="tool-result" class="tool-result">
+          ${answer
+            ? html`<span class="tool-label">${failed ? s.toolError : s.toolResult}</span><pre><code>${answer.content}</code></pre>`
+            : html`<span class="tool-label">${this.calling?.id === call.id ? format(s.callingTool, { name: call.function.name }) : s.toolNoResult}</span>`}
+        </div>
+      </details>`;
+    });
+  }
+
   private renderMessage(message: ChatMessage, index: number, status: StatusLine) {
     const host = this.host;
     const s = this.text;
-    const busy = this.generation.busy;
+    const busy = this.busy;
+    // A tool's result is shown with the call it answers (see `renderToolCalls`).
+    if (message.role === 'tool') return nothing;
     const isLast = index === host.messages.length - 1;
-    const streaming = busy && isLast && message.role === 'assistant';
+    const streaming = this.generation.busy && isLast && message.role === 'assistant';
     // The reply has no text yet: waiting in line, for the model, or for its first token.
-    const pending = streaming && !message.content;
+    const pending = streaming && !message.content && !message.tool_calls?.length;
     const result = this.results.get(message);
     const notice =
       message.role === 'assistant' && result && result.droppedMessages > 0
         ? html`<div part="notice" class="notice">${format(s.dropped, { count: result.droppedMessages })}</div>`
         : nothing;
+    const json = result?.json !== undefined || (streaming && this.streamingJson);
     const content = pending
       ? this.renderPending(status)
-      : message.role === 'assistant'
+      : message.role === 'assistant' && json
+        ? this.renderJson(message, result?.json)
+        : message.role === 'assistant' && message.tool_calls?.length && !message.content
+          ? nothing
+          : message.role === 'assistant'
         ? html`<div
             part="message-content"
             class="content ${host.markdown !== 'off' && markdownRenderer() ? 'markdown' : ''} ${streaming ? 'streaming' : ''}"
@@ -450,7 +593,7 @@ export class ChatView implements ElementView, ReactiveController {
         part="message ${message.role}-message"
         class="message ${message.role} ${pending ? 'pending' : ''} ${this.editing === index ? 'being-edited' : ''}"
       >
-        ${content}
+        ${content}${message.tool_calls?.length ? this.renderToolCalls(message, index) : nothing}
       </div>
       ${stats}${actions}`;
   }
@@ -503,8 +646,10 @@ export class ChatView implements ElementView, ReactiveController {
   render() {
     const messages = this.host.messages;
     const s = this.text;
-    const busy = this.generation.busy;
-    const status = describeStatus(this.engines, this.generation, s);
+    const busy = this.busy;
+    const status: StatusLine = this.calling
+      ? { text: format(s.callingTool, { name: this.calling.name }), progress: null, tone: 'busy' }
+      : describeStatus(this.engines, this.generation, s);
     const empty = !this.draft.trim();
     return html`
       <div part="base" class="chat">

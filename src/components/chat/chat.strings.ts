@@ -31,6 +31,16 @@ export interface ChatStrings extends StatusStrings {
   dropped: string;
   /** Statistics under a reply: `{tokens}`, `{speed}` and `{ttft}` are replaced. */
   stats: string;
+  /** A tool call in the transcript: `{name}` is replaced by the tool's name. */
+  toolCall: string;
+  /** Labels a tool's result. */
+  toolResult: string;
+  /** Labels a tool's error result. */
+  toolError: string;
+  /** Status while a tool call waits for its answer: `{name}` is replaced. */
+  callingTool: string;
+  /** A call that got no result (the chat was stopped). */
+  toolNoResult: string;
 }
 
 /** English defaults. */
@@ -54,4 +64,9 @@ export const DEFAULT_CHAT_STRINGS: ChatStrings = {
   cachedNotice: '{model} is already on this device.',
   dropped: '{count} older messages were left out so the conversation fits the model.',
   stats: '{tokens} tokens · {speed} tokens/s · first token in {ttft} ms',
+  toolCall: 'Called {name}',
+  toolResult: 'Result',
+  toolError: 'Error',
+  callingTool: 'Running {name}…',
+  toolNoResult: 'No result',
 };

@@ -8,6 +8,7 @@ import { statusStyles } from '../shared/status.styles.js';
 import type { CompleteStrings } from './complete.strings.js';
 import { completeStyles } from './complete.styles.js';
 import type { CompleteMode, TextField } from './complete.types.js';
+import type { JsonSchema } from '../../engine/shared/structured.js';
 
 /** The element's interface (`complete-view.ts`), imported when the first `<slm-complete>` connects. */
 const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-view.js'));
@@ -66,7 +67,7 @@ const completeView = /* @__PURE__ */ new LazyModule(() => import('./complete-vie
  * @cssprop --slm-shadow - Shadow of the frame.
  *
  * @fires slm-token - Per generated token (of completions and of suggestions). `detail: { token, tokenId, text }`, `text` being the completion so far.
- * @fires slm-response - A completion or suggestion ended. `detail: { text, reason, tokens, ttftMs, tokensPerSecond, promptTokens, cachedTokens, droppedMessages, error? }`; `reason` is `eos`, `length`, `stop` (a stop sequence), `stopped` or `error`.
+ * @fires slm-response - A completion or suggestion ended. `detail: { text, reason, tokens, ttftMs, tokensPerSecond, promptTokens, cachedTokens, droppedMessages, json?, constraint?, error? }`; `reason` is `eos`, `length`, `stop` (a stop sequence), `stopped` or `error`; with a `schema`, `json` is the completion parsed.
  * @fires slm-error - A request of this element failed, or an attribute has an invalid value (load failures are reported by the provider). `detail: { code, message }`.
  * @fires slm-progress - Without a provider only: model files arrive.
  * @fires slm-ready - Without a provider only: the model is loaded.
@@ -89,6 +90,14 @@ export class SlmCompleteElement extends ModelSettingsMixin(LitElement) {
 
   /** Sampling temperature; `0` (the default) means greedy, deterministic decoding. */
   @property({ converter: numberAttribute }) temperature?: number | string;
+
+  /**
+   * A JSON Schema the completion must follow (attribute: the schema as JSON text; property: an
+   * object). The output then always parses and validates; `slm-response` carries it parsed as
+   * `json`. A schema the grammar engine cannot enforce fails with `invalid-schema`; a completion
+   * cut off by `max-new-tokens` fails with `length`. Not used for ghost text.
+   */
+  @property() schema?: string | JsonSchema;
 
   /** Ends a completion at the first of these strings (cut before it): a JSON array of strings, or one string where `\n` means a line break. Ghost text defaults to a line break in an `<input>`, a blank line in a `<textarea>`. */
   @property({ attribute: 'stop-sequences' }) stopSequences?: string | string[];

@@ -16,6 +16,7 @@ import { GhostTextController, isTextField, type TextField } from '../../controll
 import { SlmError, type SlmErrorData } from '../../engine/shared/errors.js';
 import { parseWholeNumber } from '../../engine/shared/settings.js';
 import type { ChatMessage, GenerationInput } from '../../engine/shared/types.js';
+import type { JsonSchema } from '../../engine/shared/structured.js';
 import { SlmErrorEvent } from '../../events/slm-error.js';
 import { cssomStyle } from '../shared/cssom-style.js';
 import { controlStyles } from '../shared/controls.styles.js';
@@ -40,6 +41,7 @@ export interface CompleteViewHost extends ReactiveControllerHost, HTMLElement, M
   maxNewTokens?: number | string | undefined;
   temperature?: number | string | undefined;
   stopSequences?: string | string[] | undefined;
+  schema?: string | JsonSchema | undefined;
   autorun: boolean;
   debounce?: number | string | undefined;
   htmlFor: string;
@@ -145,11 +147,12 @@ export class CompleteView implements ElementView, ReactiveController {
         : { kind: 'text', prompt };
     const result = await this.generation.run(
       input,
-      { maxNewTokens: host.maxNewTokens, temperature: host.temperature, stopSequences: host.stopSequences },
+      { maxNewTokens: host.maxNewTokens, temperature: host.temperature, stopSequences: host.stopSequences, schema: host.schema },
       // A completion yields to chats waiting for the same model.
       { priority: 'background' },
     );
-    return result.text;
+    // Constrained output is valid or nothing: a cut-off (`length`) JSON is never handed back.
+    return result.reason === 'error' && host.schema !== undefined && host.schema !== null ? '' : result.text;
   }
 
   /** See `SlmCompleteElement.stop`. */

@@ -25,7 +25,7 @@ type Constructor<T> = new (...args: any[]) => T;
  */
 export const ModelSettingsMixin = <T extends Constructor<LitElement>>(Base: T) => {
   class WithModelSettings extends Base implements ModelSettings {
-    /** Model id on the Hugging Face Hub (e.g. `HuggingFaceTB/SmolLM2-360M-Instruct`), or a folder name under `model-base-url`. On `<slm-chat>` and `<slm-complete>`: used only without an `<slm-provider>` around them. */
+    /** Model id on the Hugging Face Hub (e.g. `HuggingFaceTB/SmolLM2-360M-Instruct`), or a folder name under `model-base-url`. On `<slm-chat>`, `<slm-complete>` and `<slm-fill>`: used only without an `<slm-provider>` around them. */
     @property() model = '';
 
     /** Where the model runs: `auto` (WebGPU when available, else WebAssembly), `webgpu` or `wasm`. */

@@ -41,6 +41,13 @@ export const RETRY_CAN_HELP: Readonly<Record<SlmErrorCode, boolean>> = {
   'integrity': true,
   // The model cannot fit this device at all: only another model or dtype helps.
   'model-too-large': false,
+  // The schema (or a tool's parameters) does not compile: only another schema helps.
+  'invalid-schema': false,
+  // A constrained reply did not finish within max-new-tokens: the same prompt and settings decode
+  // the same way (greedy), or ramble alike.
+  'length': false,
+  // The page's tool handler did not answer in time: it may next time.
+  'tool-timeout': true,
 };
 
 /** Whether a Retry button is worth showing for a failure with this code. */

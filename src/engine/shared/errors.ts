@@ -62,7 +62,19 @@ export type SlmErrorCode =
   /** The model was unloaded (`unload()`, the provider left the page, its `model` changed) before the request finished. */
   | 'aborted'
   /** The worker could not start or crashed. */
-  | 'worker-failed';
+  | 'worker-failed'
+  /**
+   * A JSON Schema (`schema`, a tool's `parameters`, a form `<slm-fill>` describes) is not valid
+   * JSON, or uses something the grammar engine cannot enforce; the message names it.
+   */
+  | 'invalid-schema'
+  /**
+   * A constrained reply (a `schema`, a tool call) reached `max-new-tokens` before it was
+   * complete: what was generated is not valid, so it is not handed back as a result.
+   */
+  | 'length'
+  /** A tool call got no answer (`respondWith`, or the tool's `run`) within `tool-timeout`. */
+  | 'tool-timeout';
 
 /** Stable codes of `slm-warning`: something went wrong, but the model works. */
 export type SlmWarningCode =

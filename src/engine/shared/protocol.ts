@@ -6,6 +6,7 @@
  * token's cost), so the page can paint each one. `stop` and `release` get no reply.
  */
 import type { LoadRecovery, SlmErrorData, SlmWarningData } from './errors.js';
+import type { ConstraintStats, ToolCall } from './structured.js';
 import type {
   EngineConfig,
   EngineStats,
@@ -104,6 +105,12 @@ export interface WorkerGenerationDone {
   cachedTokens: number;
   /** Messages left out to fit the context window. */
   droppedMessages: number;
+  /** With a schema: the reply, parsed. */
+  json?: unknown;
+  /** With tools: the calls the model made (`text` is what it wrote besides them). */
+  toolCalls?: ToolCall[];
+  /** With a schema or tools: what the grammar engine did. */
+  constraint?: ConstraintStats;
 }
 
 /** Worker → page. */

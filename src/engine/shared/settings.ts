@@ -110,6 +110,39 @@ export function parseStopSequences(raw: Raw, label = 'stop-sequences'): Parsed<s
   return ok([...new Set(list)].filter((stop) => stop !== ''));
 }
 
+/**
+ * Validates `schema`: a JSON Schema given as an object (property) or as JSON text (attribute).
+ * Gives the schema as JSON text (what crosses to the worker and keys its grammar cache), or
+ * `undefined` when unset. Text that is not JSON, or JSON that is not an object or a boolean, is
+ * refused with `invalid-schema`; whether the grammar engine can enforce the schema is decided in
+ * the worker (also `invalid-schema`).
+ */
+export function parseSchema(raw: Raw, label = 'schema'): Parsed<string | undefined> {
+  if (unset(raw)) return ok(undefined);
+  const refuse = (why: string): Parsed<string | undefined> => ({ ok: false, error: new SlmError('invalid-schema', `${label} ${why}`) });
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      return refuse(`is not valid JSON: ${(error as Error).message}.`);
+    }
+  }
+  if (typeof value !== 'boolean' && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+    return refuse('must be a JSON Schema: an object (or true).');
+  }
+  try {
+    return ok(JSON.stringify(value));
+  } catch (error) {
+    return refuse(`cannot be written as JSON: ${(error as Error).message}.`);
+  }
+}
+
+/** Allowed `tool-choice` values of `<slm-chat>`. */
+export const TOOL_CHOICES = ['auto', 'required', 'none'] as const;
+/** Allowed `tool-format` values of `<slm-chat>`. */
+export const TOOL_FORMATS = ['auto', 'hermes', 'llama3'] as const;
+
 /** Allowed `device` values, in the order the README lists them. */
 export const DEVICE_OPTIONS = ['auto', 'webgpu', 'wasm'] as const;
 /** Allowed `dtype` values, in the order the README lists them. */
@@ -181,6 +214,16 @@ export const REQUEST_SETTINGS = {
    * that not even a chat template's scaffolding fits.
    */
   contextWindow: { attribute: 'context-window', parse: wholeNumber(16, undefined, ' of tokens') },
+  /** A JSON Schema the reply must validate against (see `parseSchema`). */
+  schema: { attribute: 'schema', parse: parseSchema },
+  /** Chats with tools: whether the model may (`auto`), must (`required`, first step) or may not (`none`) call one. */
+  toolChoice: { attribute: 'tool-choice', parse: oneOf(TOOL_CHOICES, 'auto') },
+  /** Chats with tools: how the model writes calls (`auto` reads its chat template). */
+  toolFormat: { attribute: 'tool-format', parse: oneOf(TOOL_FORMATS, 'auto') },
+  /** Chats with tools: rounds of calls answered before the model must reply in words. */
+  maxToolRounds: { attribute: 'max-tool-rounds', parse: wholeNumber(1, 4) },
+  /** Chats with tools: milliseconds a call may wait for its answer before the turn fails with `tool-timeout`. */
+  toolTimeout: { attribute: 'tool-timeout', parse: wholeNumber(1, 30_000, ' of milliseconds') },
 } as const satisfies Record<string, Setting<unknown>>;
 
 type ValueOf<S> = S extends { parse(...args: never[]): Parsed<infer T> } ? T : never;
@@ -240,17 +283,21 @@ export function engineConfigKey(config: EngineConfig): string {
   return JSON.stringify(IDENTITY_KEYS.map((key) => config[key] ?? ''));
 }
 
+/** The request settings that belong to a chat's tools (parsed by `parseToolSettings`). */
+type ToolSettingKey = 'toolChoice' | 'toolFormat' | 'maxToolRounds' | 'toolTimeout';
+
 /** Sampling settings of one generation, validated (see `GenerationSettings`). */
-export type RawGenerationSettings = Partial<Record<Exclude<keyof typeof REQUEST_SETTINGS, 'contextWindow'>, unknown>>;
+export type RawGenerationSettings = Partial<Record<Exclude<keyof typeof REQUEST_SETTINGS, 'contextWindow' | ToolSettingKey>, unknown>>;
 
 /**
- * Validates `maxNewTokens` (a positive integer), `temperature` (a finite number ≥ 0) and
- * `stopSequences` (see `parseStopSequences`; present in the result only when there are some).
+ * Validates `maxNewTokens` (a positive integer), `temperature` (a finite number ≥ 0),
+ * `stopSequences` (see `parseStopSequences`; present in the result only when there are some) and
+ * `schema` (see `parseSchema`; present only when set).
  */
 export function parseGenerationSettings(
   raw: RawGenerationSettings,
   style: LabelStyle = 'attribute',
-): Parsed<{ maxNewTokens: number; temperature: number; stopSequences?: string[] }> {
+): Parsed<{ maxNewTokens: number; temperature: number; stopSequences?: string[]; schema?: string }> {
   const label = (key: keyof typeof REQUEST_SETTINGS) => labelOf(key, REQUEST_SETTINGS[key], style);
   const maxNewTokens = REQUEST_SETTINGS.maxNewTokens.parse(raw.maxNewTokens, label('maxNewTokens'));
   if (!maxNewTokens.ok) return maxNewTokens;
@@ -258,11 +305,34 @@ export function parseGenerationSettings(
   if (!temperature.ok) return temperature;
   const stops = REQUEST_SETTINGS.stopSequences.parse(raw.stopSequences, label('stopSequences'));
   if (!stops.ok) return stops;
+  const schema = REQUEST_SETTINGS.schema.parse(raw.schema, label('schema'));
+  if (!schema.ok) return schema;
   return ok({
     maxNewTokens: maxNewTokens.value,
     temperature: temperature.value,
     ...(stops.value.length > 0 ? { stopSequences: stops.value } : {}),
+    ...(schema.value !== undefined ? { schema: schema.value } : {}),
   });
+}
+
+/** A chat's tool settings, validated (see `REQUEST_SETTINGS`). */
+export interface ToolSettings {
+  toolChoice: (typeof TOOL_CHOICES)[number];
+  toolFormat: (typeof TOOL_FORMATS)[number];
+  maxToolRounds: number;
+  toolTimeout: number;
+}
+
+/** Validates `tool-choice`, `tool-format`, `max-tool-rounds` and `tool-timeout`. */
+export function parseToolSettings(raw: Partial<Record<ToolSettingKey, unknown>>, style: LabelStyle = 'attribute'): Parsed<ToolSettings> {
+  const parsed: Record<string, unknown> = {};
+  for (const key of ['toolChoice', 'toolFormat', 'maxToolRounds', 'toolTimeout'] as const) {
+    const setting: Setting<unknown> = REQUEST_SETTINGS[key];
+    const value = setting.parse(raw[key], labelOf(key, setting, style), '');
+    if (!value.ok) return value;
+    parsed[key] = value.value;
+  }
+  return ok(parsed as unknown as ToolSettings);
 }
 
 /** Validates `contextWindow`: unset, or a whole number of at least 16 tokens. */

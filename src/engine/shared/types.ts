@@ -6,6 +6,7 @@
  * and the elements' events. The settings' types are derived from their table (`settings.ts`).
  */
 import type { DeviceOption, DtypeOption } from './settings.js';
+import type { ChatToolCall, ConstraintStats, ToolCall, ToolRequest } from './structured.js';
 
 export type { DeviceOption, DtypeOption, EngineConfig, LoadMode, ShareOption } from './settings.js';
 
@@ -18,10 +19,20 @@ export type ResolvedDtype = Exclude<DtypeOption, 'auto'>;
 /** Lifecycle of a model in an engine. */
 export type EngineStatus = 'idle' | 'loading' | 'ready' | 'error';
 
-/** One message of a conversation, in the shape chat templates expect. */
+/**
+ * One message of a conversation, in the shape chat templates expect. With tools, an assistant
+ * message may hold the calls it made (`tool_calls`), and each call's result follows as a
+ * `role: "tool"` message that names the call (`tool_call_id`) and the tool (`name`).
+ */
 export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
+  role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
+  /** An assistant message's tool calls, arguments as objects (what chat templates render). */
+  tool_calls?: ChatToolCall[];
+  /** A tool message: the id of the call it answers. */
+  tool_call_id?: string;
+  /** A tool message: the tool's name. */
+  name?: string;
 }
 
 /** What to generate from: a conversation (chat template applied) or raw text (plain continuation). */
@@ -41,6 +52,13 @@ export interface GenerationSettings {
    * generated after the match. Absent or empty: no stop sequences.
    */
   stopSequences?: string[];
+  /**
+   * A JSON Schema, as JSON text: the reply is constrained to JSON that validates against it
+   * (grammar-constrained decoding in the worker). Stop sequences do not apply to such a reply.
+   */
+  schema?: string;
+  /** Tools the model may call (chat input only); its calls are constrained to them. */
+  tools?: ToolRequest;
 }
 
 /**
@@ -76,6 +94,12 @@ export interface GenerationResult {
    * start is cut instead.
    */
   droppedMessages: number;
+  /** With a `schema`: the reply, parsed (it validates against the schema). */
+  json?: unknown;
+  /** With `tools`: the calls the model made (`text` is then what it wrote besides them). */
+  toolCalls?: ToolCall[];
+  /** With a `schema` or `tools`: what the grammar engine did (compile time, cache, mask cost). */
+  constraint?: ConstraintStats;
 }
 
 /** One generated token as it arrives on the page. */

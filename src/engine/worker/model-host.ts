@@ -8,12 +8,14 @@
  */
 import { fitChat, fitText } from './context-window.js';
 import { ConversationCacheStore, planCacheReuse, type CachedConversation, type CacheLease } from './conversation-cache.js';
-import type { SlmWarningData } from '../shared/errors.js';
+import { SlmError, errorText, type SlmWarningData } from '../shared/errors.js';
 import { classifyRunError } from './failure-classification.js';
 import { cacheBytes, canCrop, cropCache, disposeQuietly, type KvCache } from './kv-cache.js';
 import { loadModel, queryModel, type LoadedModel, type LoadReport } from './model-loader.js';
 import { Scheduler, type JobSource, type RunningJob } from './scheduler.js';
 import { TokenStream } from './token-stream.js';
+import type { ConstrainedGeneration, TemplateTool } from './grammar/constrained-generation.js';
+import type { ModelGrammars } from './grammar/grammar-compiler.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerGenerateOptions, WorkerGenerationDone, WorkerLoadConfig } from '../shared/protocol.js';
 import type { ChatMessage, EngineStats, GenerationInput, GenerationSettings, LoadProgress } from '../shared/types.js';
 
@@ -42,6 +44,17 @@ const NOT_RUN: WorkerGenerationDone = {
   droppedMessages: 0,
 };
 
+/** The model's end-of-sequence token ids (generation config). */
+function eosIdsOf(model: LoadedModel['model']): number[] {
+  return ([] as unknown[]).concat(model.generation_config?.eos_token_id ?? []).map(Number);
+}
+
+/** The size of the model's logits (`config.vocab_size`; 0 when unknown: the tokenizer's then). */
+function vocabSizeOf(model: LoadedModel['model']): number {
+  const size = (model.config as { vocab_size?: unknown } | undefined)?.vocab_size;
+  return typeof size === 'number' ? size : 0;
+}
+
 /** Token ids of a `[1, n]` int64 tensor. */
 function idsOf(tensor: Tensor): number[] {
   return Array.from(tensor.data as BigInt64Array, Number);
@@ -54,6 +67,13 @@ export class ModelHost {
   private loading: { key: string; listeners: Set<LoadListener>; last?: LoadProgress; result: Promise<LoadReport> } | undefined;
   private readonly scheduler = new Scheduler();
   private readonly conversations = new ConversationCacheStore<KvCache>();
+  /**
+   * The model's compiled grammars (schemas, tools), made on the first constrained request: the
+   * grammar code and XGrammar are imported then, never by a worker that gets only free requests.
+   */
+  private grammars: Promise<{ grammars: ModelGrammars; Generation: typeof ConstrainedGeneration }> | undefined;
+  /** The running generation's grammar step (see `GrammarConstraint.prepare`), run beside each forward pass. */
+  private beforeForward: (() => Promise<void>) | undefined;
 
   /**
    * Loads the model (see `loadModel`); its forward pass yields to the message loop when due (see
@@ -90,7 +110,11 @@ export class ModelHost {
         model.forward = async (inputs: Parameters<typeof forward>[0]) => {
           const due = this.scheduler.yieldIfDue();
           if (due) await due;
-          return (await forward(inputs)) as unknown;
+          // A constrained generation's grammar step runs beside the pass (see `run`).
+          const grammarStep = this.beforeForward?.();
+          if (!grammarStep) return (await forward(inputs)) as unknown;
+          const [output] = await Promise.all([forward(inputs) as Promise<unknown>, grammarStep]);
+          return output;
         };
         this.loaded = loaded;
         return loaded.report;
@@ -162,11 +186,12 @@ export class ModelHost {
    * Tokenizes a conversation exactly as transformers.js' text-generation pipeline does: chat
    * template with the generation prompt, no further special tokens (the template placed them).
    */
-  private encodeChat(messages: ChatMessage[]): number[] {
+  private encodeChat(messages: ChatMessage[], tools?: TemplateTool[]): number[] {
     const text = this.loaded!.tokenizer.apply_chat_template(messages, {
       tokenize: false,
       add_generation_prompt: true,
-    });
+      ...(tools ? { tools } : {}),
+    } as never) as unknown as string;
     return this.encodeText(text, false);
   }
 
@@ -183,9 +208,10 @@ export class ModelHost {
     input: GenerationInput,
     maxNewTokens: number,
     contextWindow: number,
+    tools?: TemplateTool[],
   ): { ids: number[]; droppedMessages: number; maxNewTokens: number } {
     if (input.kind === 'chat') {
-      return fitChat(input.messages, (messages) => this.encodeChat(messages), maxNewTokens, contextWindow);
+      return fitChat(input.messages, (messages) => this.encodeChat(messages, tools), maxNewTokens, contextWindow);
     }
     const tokenizer = this.loaded!.tokenizer;
     const ids = this.encodeText(input.prompt);
@@ -210,12 +236,22 @@ export class ModelHost {
     sink: GenerationSink,
   ): Promise<WorkerGenerationDone> {
     const { lib, tokenizer, model, contextLength } = this.loaded!;
-    // Throws `context-overflow` when nothing fits; that rejection carries its own code.
-    const fitted = this.fit(input, settings.maxNewTokens, options.contextWindow ?? contextLength);
+    // A schema or tools: the grammar first (`invalid-schema` rejects before anything runs).
+    const constrained = settings.schema !== undefined || settings.tools ? await this.constrain(input, settings) : undefined;
+    let fitted: ReturnType<ModelHost['fit']>;
+    try {
+      // Throws `context-overflow` when nothing fits; that rejection carries its own code.
+      fitted = this.fit(input, settings.maxNewTokens, options.contextWindow ?? contextLength, constrained?.templateTools);
+    } catch (error) {
+      constrained?.dispose();
+      throw error;
+    }
     const promptIds = fitted.ids;
     const budget = fitted.maxNewTokens;
-    const stream = new TokenStream(tokenizer, settings.stopSequences ?? [], budget, (piece, id) => sink.onToken(piece, id));
-    const eosIds = new Set(([] as unknown[]).concat(model.generation_config?.eos_token_id ?? []).map(Number));
+    // The grammar decides where a constrained reply ends: stop sequences would only cut it.
+    const stops = constrained?.constraint ? [] : (settings.stopSequences ?? []);
+    const stream = new TokenStream(tokenizer, stops, budget, (piece, id) => sink.onToken(piece, id));
+    const eosIds = new Set(eosIdsOf(model));
     // The streamer sees each token (and feeds the stop-sequence matcher) before the criteria run,
     // so the generation ends on the very token that completes a stop sequence.
     class StopSequenceCriteria extends lib.StoppingCriteria {
@@ -223,10 +259,16 @@ export class ModelHost {
         return input_ids.map(() => stream.matched);
       }
     }
-    const stopSequences = settings.stopSequences?.length ? [new StopSequenceCriteria()] : [];
+    const stopSequences = stops.length ? [new StopSequenceCriteria()] : [];
+    const constraint = constrained?.constraint;
+    const grammar = constraint?.hooks(lib);
     /** Whether the reply is complete (as opposed to cut short by a pre-emption). */
     const complete = () =>
-      job.stopped || stream.matched || stream.generated.length >= budget || eosIds.has(stream.generated.at(-1) ?? -1);
+      job.stopped ||
+      stream.matched ||
+      stream.generated.length >= budget ||
+      eosIds.has(stream.generated.at(-1) ?? -1) ||
+      Boolean(constraint?.terminated);
 
     // A conversation's cache is checked out for this generation alone, and checked in (or
     // dropped) before the next job starts. Completions (no conversationId) never see any cache.
@@ -257,6 +299,9 @@ export class ModelHost {
         const interrupt = new lib.InterruptableStoppingCriteria();
         job.onStop(() => interrupt.interrupt());
         stream.beginSlice();
+        // Only this generation's grammar runs beside the forward passes (see `load`); set again
+        // for every slice, as a job that ran in between set its own.
+        if (constraint) this.beforeForward = () => constraint.prepare();
         try {
           output = (await model.generate({
             // The FULL prompt: with a cache, transformers.js skips the first get_seq_length()
@@ -271,12 +316,17 @@ export class ModelHost {
             do_sample: !greedy,
             ...(greedy ? {} : { temperature: settings.temperature }),
             streamer: stream,
-            stopping_criteria: [interrupt, ...stopSequences],
+            // The grammar's criterion accepts every sampled token exactly once (transformers.js
+            // calls every criterion after each step), so its matcher carries over between slices.
+            stopping_criteria: [interrupt, ...stopSequences, ...(grammar ? [grammar.criterion] : [])],
+            ...(grammar ? { logits_processor: [grammar.processor] } : {}),
           } as never)) as typeof output;
         } catch (error) {
           // Device lost, out of memory, or another failure: the page decides whether a rebuilt
           // engine (or WebAssembly) can help.
           throw classifyRunError(error);
+        } finally {
+          this.beforeForward = undefined;
         }
         if (output.past_key_values && output.past_key_values !== cache && cache) await disposeQuietly(cache);
         cache = output.past_key_values;
@@ -293,17 +343,38 @@ export class ModelHost {
       // A cache that went into a failed generation was updated in place up to the failure: its
       // contents no longer match any token list we know.
       if (cache) await disposeQuietly(cache);
+      constrained?.dispose();
       throw error;
     } finally {
       if (lease) await this.conversations.checkIn(lease, keep);
     }
 
+    const finished = stream.finish(job.stopped, eosIds);
     return {
-      ...stream.finish(job.stopped, eosIds),
+      ...finished,
+      // A constrained reply read back: its JSON or tool calls (or `length` when it was cut off).
+      ...(constrained ? await constrained.finish(finished) : {}),
       promptTokens: promptIds.length,
       cachedTokens,
       droppedMessages: fitted.droppedMessages,
     };
+  }
+
+  /** The grammar state of a generation with a schema or tools (`undefined` when it turns out to have none). */
+  private async constrain(input: GenerationInput, settings: GenerationSettings): Promise<ConstrainedGeneration | undefined> {
+    const { tokenizer, model } = this.loaded!;
+    this.grammars ??= Promise.all([import('./grammar/grammar-compiler.js'), import('./grammar/constrained-generation.js')]).then(
+      ([compiler, generation]) => ({
+        grammars: new compiler.ModelGrammars(tokenizer, vocabSizeOf(model), eosIdsOf(model)),
+        Generation: generation.ConstrainedGeneration,
+      }),
+      (error: unknown) => {
+        throw new SlmError('network-error', `The grammar engine could not be loaded (${errorText(error)}).`);
+      },
+    );
+    this.grammars.catch(() => (this.grammars = undefined));
+    const { grammars, Generation } = await this.grammars;
+    return Generation.start(grammars, input, settings, tokenizer.chat_template, eosIdsOf(model));
   }
 
   /**
