@@ -222,7 +222,9 @@ describe('model delivery over broken networks', () => {
     await deliver(`rate=${Math.round(size / 4)}`);
     const provider = await providerWithChat();
     const chat = provider.querySelector('slm-chat')!;
-    // The chat shows the download where its user waits: in the reply its message waits for.
+    // The chat shows the download where its user waits: in the reply its message waits for
+    // (load="manual": the page starts the load, the message waits for it).
+    const load = provider.load();
     const loading = chat.send('Is it coming?');
     const button = () => chat.shadowRoot!.querySelector<HTMLButtonElement>('[part="pause-button"]');
     await until(() => Boolean(button()), 30_000, 'the pause button');
@@ -234,6 +236,7 @@ describe('model delivery over broken networks', () => {
     expect(button()!.getAttribute('aria-pressed')).to.equal('true');
     await expect(chat).to.be.accessible();
     button()!.click();
+    await load;
     expect(await loading).to.be.a('string').and.not.equal('');
     await chat.updateComplete;
     expect(button()).to.equal(null);

@@ -4,7 +4,6 @@
  * the real shared worker, transformers.js and Cache Storage; replies compared with a bare pipeline.
  */
 import { expect } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
 import {
   MODEL,
   MODEL_BASE,
@@ -14,102 +13,7 @@ import {
   requestCounts,
   resetRequestCounts,
 } from './helpers.js';
-
-type Tab = number;
-
-/** Opens another tab of this origin with the elements defined. */
-async function openTab(): Promise<Tab> {
-  const { tab } = await executeServerCommand<{ tab: number }, { path: string }>('tab-open', { path: '/test/fixtures/tab.html' });
-  await inTab(tab, async () => {
-    while (!(window as unknown as { slmReady?: boolean }).slmReady) await new Promise((resolve) => setTimeout(resolve, 10));
-  });
-  return tab;
-}
-
-/** Runs `fn(arg)` in a tab and returns its result (JSON). `fn` must be self-contained: it runs there. */
-async function inTab<A, R>(tab: Tab, fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
-  const { value } = await executeServerCommand<{ value: R }, { tab: number; source: string; arg: unknown }>('tab-eval', {
-    tab,
-    source: fn.toString(),
-    arg,
-  });
-  return value;
-}
-
-async function closeTab(tab: Tab): Promise<void> {
-  await executeServerCommand('tab-close', { tab });
-}
-
-/**
- * Puts a provider (or, with `standalone`, a chat without one) on `share="origin"` into a tab, and
- * records the `slm-*` events it fires in `window.events`.
- */
-function setUp(tab: Tab, options: { standalone?: boolean; maxNewTokens?: number; share?: string } = {}) {
-  const model = { model: MODEL, base: new URL(MODEL_BASE, location.href).href, ...options };
-  return inTab(tab, (o) => {
-    const w = window as unknown as { events: { type: string; code?: string }[] };
-    w.events = [];
-    const chat = document.createElement('slm-chat') as unknown as HTMLElement & Record<string, unknown>;
-    Object.assign(chat, { maxNewTokens: o.maxNewTokens ?? 12 });
-    const host = o.standalone ? chat : (document.createElement('slm-provider') as unknown as HTMLElement & Record<string, unknown>);
-    Object.assign(host, { model: o.model, modelBaseUrl: o.base, device: 'wasm', dtype: 'fp32', share: o.share ?? 'origin' });
-    for (const type of ['slm-ready', 'slm-progress', 'slm-error', 'slm-warning']) {
-      host.addEventListener(type, (event) => {
-        if (type !== 'slm-progress' || w.events.at(-1)?.type !== type) {
-          w.events.push({ type, code: (event as CustomEvent<{ code?: string }>).detail?.code });
-        }
-      });
-    }
-    if (host !== chat) host.append(chat);
-    document.body.append(host);
-  }, model);
-}
-
-/**
- * Sends a message from the tab's chat; resolves with the reply and its figures. The reply is
- * awaited by polling the tab (a test-runner command must answer within 20 s; a reply may not).
- */
-async function send(tab: Tab, text: string) {
-  const job = await inTab(tab, (t) => {
-    const w = window as unknown as { replies: Record<number, unknown>; nextReply?: number };
-    w.replies ??= {};
-    const id = (w.nextReply = (w.nextReply ?? 0) + 1);
-    const chat = document.querySelector('slm-chat') as HTMLElement & { send(text: string): Promise<string> };
-    const response = new Promise<{ cachedTokens: number; reason: string }>((resolve) =>
-      chat.addEventListener('slm-response', (event) => resolve((event as CustomEvent).detail), { once: true }),
-    );
-    void chat.send(t).then(async (reply) => {
-      const { cachedTokens, reason } = await response;
-      w.replies[id] = { reply, cachedTokens, reason, at: performance.timeOrigin + performance.now() };
-    });
-    return id;
-  }, text);
-  for (;;) {
-    const result = await inTab(tab, (id) => (window as unknown as { replies: Record<number, unknown> }).replies[id] ?? null, job);
-    if (result) return result as { reply: string; cachedTokens: number; reason: string; at: number };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Resolves once the tab's chat shows at least `length` characters of its reply. */
-async function replyUnderWay(tab: Tab, length: number): Promise<void> {
-  while (!(await inTab(tab, (n) => {
-    const chat = document.querySelector('slm-chat') as HTMLElement & { messages: { role: string; content: string }[] };
-    const last = chat.messages.at(-1);
-    return last?.role === 'assistant' && last.content.length >= n;
-  }, length))) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** What the shared worker holds, as seen from a tab. */
-function stats(tab: Tab) {
-  return inTab(tab, () => (document.querySelector('slm-provider') as HTMLElement & { stats(): Promise<{ conversations: number }> }).stats());
-}
-
-function events(tab: Tab) {
-  return inTab(tab, () => (window as unknown as { events: { type: string; code?: string }[] }).events);
-}
+import { type Tab, closeTab, events, inTab, openTab, replyUnderWay, send, setUp, stats } from './tabs.js';
 
 describe('share="origin": one engine for every tab of the site', function () {
   this.timeout(300_000);
@@ -238,7 +142,7 @@ describe('share="origin": one engine for every tab of the site', function () {
     expect(b2.reply).to.not.equal('');
   });
 
-  it('falls back to a worker of the page’s own, with slm-warning, where a shared worker cannot start', async () => {
+  it('where no shared worker starts, the tabs share one tab’s worker; without Web Locks a page runs its own, with slm-warning', async () => {
     await resetRequestCounts();
     const tab = await track();
     // A shared worker whose script cannot be loaded (as under a policy that refuses it).
@@ -253,18 +157,26 @@ describe('share="origin": one engine for every tab of the site', function () {
     await setUp(tab);
     const result = await send(tab, 'Anyone?');
     expect(result.reply).to.equal((await referenceGeneration([{ role: 'user', content: 'Anyone?' }], 12)).text);
-    const heard = await events(tab);
+    let heard = await events(tab);
+    expect(heard.map((event) => event.type)).to.not.include('slm-error');
+    expect(heard.map((event) => event.type), 'still shared: nothing to warn about').to.not.include('slm-warning');
+    expect((await requestCounts())['/dist/engine/worker/worker.js'], 'a worker in this (host) tab').to.equal(1);
+
+    // No SharedWorker at all: this tab relays to the first one's worker.
+    const bare = await track();
+    await setUp(bare, { without: ['SharedWorker'] });
+    expect((await send(bare, 'Anyone?')).reply).to.equal(result.reply);
+    expect((await events(bare)).map((event) => event.type)).to.not.include('slm-warning');
+    expect((await requestCounts())['/dist/engine/worker/worker.js'], 'no second worker').to.equal(1);
+    expect((await stats(bare)).conversations, 'one engine').to.equal(2);
+
+    // Neither SharedWorker nor Web Locks: a worker of the page's own, with a warning.
+    const alone = await track();
+    await setUp(alone, { without: ['SharedWorker', 'locks'] });
+    expect((await send(alone, 'Anyone?')).reply).to.equal(result.reply);
+    heard = await events(alone);
     expect(heard.filter((event) => event.type === 'slm-warning').map((event) => event.code)).to.deep.equal(['share-unavailable']);
     expect(heard.map((event) => event.type)).to.not.include('slm-error');
-    expect((await requestCounts())['/dist/engine/worker/worker.js'], 'the page’s own worker').to.equal(1);
-
-    // No SharedWorker at all: the same, at once.
-    const bare = await track();
-    await inTab(bare, () => {
-      (window as unknown as { SharedWorker: unknown }).SharedWorker = undefined;
-    });
-    await setUp(bare);
-    expect((await send(bare, 'Anyone?')).reply).to.equal(result.reply);
-    expect((await events(bare)).filter((event) => event.type === 'slm-warning').map((event) => event.code)).to.deep.equal(['share-unavailable']);
+    expect((await requestCounts())['/dist/engine/worker/worker.js'], 'the page’s own worker').to.equal(2);
   });
 });

@@ -357,6 +357,12 @@ export class ChatView implements ElementView, ReactiveController {
         // Before `slm-response`: its listeners see the final transcript.
         onSettled: (result) => {
           this.failedWith = result.reason === 'error' ? this.configuration() : null;
+          // The turn's last step (no calls to answer): the chat is idle before `slm-response`,
+          // so its listeners find the field ready (`replyWithTools` returns right after).
+          if (!offer || !result.toolCalls?.length || result.reason === 'error') {
+            this.turn = undefined;
+            this.calling = null;
+          }
           // After a failure that showed nothing, keep the user's message and drop the empty bubble.
           const empty = !result.text && !result.toolCalls?.length;
           const messages = empty && result.reason === 'error' ? before : withReply(result.text, result.toolCalls);

@@ -6,18 +6,18 @@
  *
  * This module runs only in the worker.
  */
-import { fitChat, fitText } from './context-window.js';
 import { ConversationCacheStore, planCacheReuse, type CachedConversation, type CacheLease } from './conversation-cache.js';
 import { SlmError, errorText, type SlmWarningData } from '../shared/errors.js';
 import { classifyRunError } from './failure-classification.js';
 import { cacheBytes, canCrop, cropCache, disposeQuietly, type KvCache } from './kv-cache.js';
 import { loadModel, queryModel, type LoadedModel, type LoadReport } from './model-loader.js';
+import { fitPrompt, idsOf, type PromptFit } from './prompt.js';
 import { Scheduler, type JobSource, type RunningJob } from './scheduler.js';
 import { TokenStream } from './token-stream.js';
-import type { ConstrainedGeneration, TemplateTool } from './grammar/constrained-generation.js';
+import type { ConstrainedGeneration } from './grammar/constrained-generation.js';
 import type { ModelGrammars } from './grammar/grammar-compiler.js';
 import type { ModelQuery, ModelQueryAnswers, WorkerGenerateOptions, WorkerGenerationDone, WorkerLoadConfig } from '../shared/protocol.js';
-import type { ChatMessage, EngineStats, GenerationInput, GenerationSettings, LoadProgress } from '../shared/types.js';
+import type { EngineStats, GenerationInput, GenerationSettings, LoadProgress } from '../shared/types.js';
 
 type Tensor = InstanceType<LoadedModel['lib']['Tensor']>;
 
@@ -53,11 +53,6 @@ function eosIdsOf(model: LoadedModel['model']): number[] {
 function vocabSizeOf(model: LoadedModel['model']): number {
   const size = (model.config as { vocab_size?: unknown } | undefined)?.vocab_size;
   return typeof size === 'number' ? size : 0;
-}
-
-/** Token ids of a `[1, n]` int64 tensor. */
-function idsOf(tensor: Tensor): number[] {
-  return Array.from(tensor.data as BigInt64Array, Number);
 }
 
 /** The loaded model, the queue of generations for it, and the conversations' caches. */
@@ -183,45 +178,6 @@ export class ModelHost {
   }
 
   /**
-   * Tokenizes a conversation exactly as transformers.js' text-generation pipeline does: chat
-   * template with the generation prompt, no further special tokens (the template placed them).
-   */
-  private encodeChat(messages: ChatMessage[], tools?: TemplateTool[]): number[] {
-    const text = this.loaded!.tokenizer.apply_chat_template(messages, {
-      tokenize: false,
-      add_generation_prompt: true,
-      ...(tools ? { tools } : {}),
-    } as never) as unknown as string;
-    return this.encodeText(text, false);
-  }
-
-  /** Tokenizes text; by default adds special tokens only when the tokenizer asks for BOS/EOS, as the pipeline does. */
-  private encodeText(text: string, addSpecialTokens?: boolean): number[] {
-    const tokenizer = this.loaded!.tokenizer;
-    const add_special_tokens = addSpecialTokens ?? (Boolean(tokenizer.add_bos_token) || Boolean(tokenizer.add_eos_token));
-    const encoded = tokenizer(text, { add_special_tokens }) as unknown as { input_ids: Tensor };
-    return idsOf(encoded.input_ids);
-  }
-
-  /** The prompt's token ids after fitting the context window, and the reply budget left. */
-  private fit(
-    input: GenerationInput,
-    maxNewTokens: number,
-    contextWindow: number,
-    tools?: TemplateTool[],
-  ): { ids: number[]; droppedMessages: number; maxNewTokens: number } {
-    if (input.kind === 'chat') {
-      return fitChat(input.messages, (messages) => this.encodeChat(messages, tools), maxNewTokens, contextWindow);
-    }
-    const tokenizer = this.loaded!.tokenizer;
-    const ids = this.encodeText(input.prompt);
-    // A BOS token the tokenizer added stays in front when the start of the text is cut.
-    const keepFirst = tokenizer.add_bos_token && ids[0] === tokenizer.bos_token_id ? 1 : 0;
-    const fitted = fitText(ids, maxNewTokens, contextWindow, keepFirst);
-    return { ids: fitted.ids, droppedMessages: 0, maxNewTokens: fitted.maxNewTokens };
-  }
-
-  /**
    * Runs one generation (its turn has come). Usually in one `generate()` call; a pre-empted job
    * (a hidden page's, while a visible page's job waits: see `Scheduler`) stops at its next token,
    * gives its turn away and continues where it stopped, keeping its KV cache in between, so
@@ -238,10 +194,10 @@ export class ModelHost {
     const { lib, tokenizer, model, contextLength } = this.loaded!;
     // A schema or tools: the grammar first (`invalid-schema` rejects before anything runs).
     const constrained = settings.schema !== undefined || settings.tools ? await this.constrain(input, settings) : undefined;
-    let fitted: ReturnType<ModelHost['fit']>;
+    let fitted: PromptFit;
     try {
       // Throws `context-overflow` when nothing fits; that rejection carries its own code.
-      fitted = this.fit(input, settings.maxNewTokens, options.contextWindow ?? contextLength, constrained?.templateTools);
+      fitted = fitPrompt(tokenizer, input, settings.maxNewTokens, options.contextWindow ?? contextLength, constrained?.templateTools);
     } catch (error) {
       constrained?.dispose();
       throw error;

@@ -44,6 +44,11 @@ function urlOf(input: RequestInfo | URL): string {
 
 /** The downloads of one model: its listing, its probes and its files. */
 export class ModelDownloads {
+  /**
+   * Listings this worker has read, by location: a query (`isCached()`, `downloadSize()`) and the
+   * load after it, or another tab's load in a shared worker, ask the host for the listing once.
+   */
+  private static readonly listings = new Map<string, Promise<FileListing | null>>();
   private listed: Promise<FileListing | null> | undefined;
   private readonly context: DownloadContext;
   private sink: FileProgressSink | undefined;
@@ -86,14 +91,21 @@ export class ModelDownloads {
    * a host that cannot be reached rejects, as any of its files would.
    */
   listing(): Promise<FileListing | null> {
-    this.listed ??= fetchListing(this.where, (url) => fetchWithRetry(url, this.context)).catch((error: unknown) => {
+    if (this.listed) return this.listed;
+    const key = JSON.stringify(this.where);
+    const known = ModelDownloads.listings.get(key);
+    if (known) return (this.listed = known);
+    const listed = fetchListing(this.where, (url) => fetchWithRetry(url, this.context)).catch((error: unknown) => {
       // Unreachable (or refused: an API blocked by a proxy) after the retries: load without a
       // listing, as for a folder without a manifest; the files' own requests decide the rest.
+      // Not remembered: the host may answer next time.
+      ModelDownloads.listings.delete(key);
       if (error instanceof TypeError) return null;
       this.listed = undefined;
       throw error;
     });
-    return this.listed;
+    ModelDownloads.listings.set(key, listed);
+    return (this.listed = listed);
   }
 
   /** What the listing says about `file` (relative to the model folder), without asking for it. */

@@ -248,7 +248,9 @@ export async function downloadFile(request: DownloadRequest, context: DownloadCo
     validators = {};
   };
 
-  show();
+  // Bytes kept from an earlier attempt show at once; a file not started shows once its first
+  // bytes arrive (a file that turns out not to exist shows no progress at all).
+  if (received > 0) show();
 
   /** Transfers the rest of the file; resolves once every byte is held, or with the server's refusal. */
   const transfer = async (): Promise<Response | undefined> => {
