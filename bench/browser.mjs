@@ -109,27 +109,33 @@ export async function memory(browser, cdp) {
 }
 
 /**
- * Resident memory of everything that holds a page or a worker: the sum over all renderer
- * processes (each tab's, and the one a shared worker runs in), after a full garbage collection in
- * every page (`cdps`), the median of a few samples. The browser and GPU processes are left out:
- * with WebAssembly they hold nothing of the model.
+ * Memory of every renderer process of the browser (tabs and their workers; a shared worker and a
+ * dedicated worker run in renderer processes too), after a garbage collection in each tab: the
+ * median of 5 samples of the sum of their resident set sizes (`rss`: shared pages, such as
+ * Chromium's own code mapped into every renderer, counted in each) and of their private memory
+ * (`private`: /proc/<pid>/smaps_rollup `Private_Clean` + `Private_Dirty`, what closing the process
+ * would free).
  */
 export async function totalRendererRss(browser, cdps) {
   for (const cdp of cdps) await cdp.send('HeapProfiler.collectGarbage');
   const session = await browser.newBrowserCDPSession();
+  const kib = (text, field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0) * 1024;
   try {
     const samples = [];
     for (let i = 0; i < 5; i++) {
       if (i) await new Promise((resolve) => setTimeout(resolve, 300));
       const { processInfo } = await session.send('SystemInfo.getProcessInfo');
-      let sum = 0;
+      let rss = 0;
+      let own = 0;
       for (const process of processInfo.filter((p) => p.type === 'renderer')) {
-        const status = await readFile(`/proc/${process.id}/status`, 'utf8').catch(() => '');
-        sum += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+        rss += kib(await readFile(`/proc/${process.id}/status`, 'utf8').catch(() => ''), 'VmRSS');
+        const rollup = await readFile(`/proc/${process.id}/smaps_rollup`, 'utf8').catch(() => '');
+        own += kib(rollup, 'Private_Clean') + kib(rollup, 'Private_Dirty');
       }
-      samples.push(sum);
+      samples.push({ rss, own });
     }
-    return samples.sort((a, b) => a - b)[samples.length >> 1];
+    const middle = (key) => samples.map((sample) => sample[key]).sort((a, b) => a - b)[samples.length >> 1];
+    return { rss: middle('rss'), private: middle('own') };
   } finally {
     await session.detach().catch(() => {});
   }

@@ -50,13 +50,24 @@ export function summaryRows(r) {
     const row = (share, count) => tabs.find((x) => x.share === share && x.tabs === count);
     const most = Math.max(...tabs.map((x) => x.tabs));
     for (const share of ['page', 'origin']) {
-      add(10, `Renderer RSS (all tabs and workers), share="${share}", 1 / 2 / ${most === 4 ? '4' : most} tabs`, tabs.filter((x) => x.share === share).map((x) => `${x.tabs}: ${mib(x.rssBytes)}`).join(' · '), '');
+      const rows = tabs.filter((x) => x.share === share);
+      add(
+        10,
+        `Renderer memory (all tabs and workers), share="${share}", ${rows.map((x) => x.tabs).join(' / ')} tabs: RSS summed (private memory: what closing them frees)`,
+        rows.map((x) => `${x.tabs}: ${mib(x.rssBytes)}${x.privateBytes ? ` (${mib(x.privateBytes)})` : ''}`).join(' · '),
+        '',
+      );
     }
     const one = row('origin', 1);
     const many = row('origin', most);
     if (one && many) {
-      const ratio = Math.round((many.rssBytes / one.rssBytes) * 100) / 100;
-      add(10, `Memory of ${most} tabs ÷ 1 tab, share="origin" (share="page": ${Math.round((row('page', most).rssBytes / row('page', 1).rssBytes) * 100) / 100})`, `×${ratio}`, '≤ 1.2', ratio <= 1.2);
+      const ratio = (key) => Math.round((many[key] / one[key]) * 100) / 100;
+      const pageRatio = Math.round((row('page', most).rssBytes / row('page', 1).rssBytes) * 100) / 100;
+      add(10, `Memory of ${most} tabs ÷ 1 tab, share="origin", renderer RSS summed (share="page": ${pageRatio})`, `×${ratio('rssBytes')}`, '≤ 1.2', ratio('rssBytes') <= 1.2);
+      if (one.privateBytes) {
+        const pagePrivate = Math.round((row('page', most).privateBytes / row('page', 1).privateBytes) * 100) / 100;
+        add(10, `Same, private memory (share="page": ${pagePrivate}); each extra tab: ${mib((many.privateBytes - one.privateBytes) / (most - 1))}`, `×${ratio('privateBytes')}`, '(reported)', undefined);
+      }
     }
     const second = row('origin', 2);
     if (second) {
@@ -211,7 +222,7 @@ export async function writeResultsMarkdown(r, path) {
     ['Browser', meta.browser],
     ['Device', `${meta.device}${meta.resolved ? ` (${meta.resolved.device}, ${meta.resolved.dtype})` : ''}; ONNX Runtime single-threaded (the page is not cross-origin isolated)`],
     ['Models (random weights)', `\`slm-bench\`: ${shape(model)}<br>\`slm-tiny\`: ${shape(tiny)}`],
-    ['Run', `${meta.quick ? 'quick, ' : ''}${meta.reps} repetitions (medians; ${meta.decodeReps ?? meta.reps} rounds for decode speed), replies of ${meta.replyTokens} tokens, ${meta.durationS} s in all; commit ${meta.gitCommit ?? '?'}`],
+    ['Run', `${meta.quick ? 'quick, ' : ''}${meta.reps} repetitions (medians; ${meta.decodeReps ?? meta.reps} rounds for decode speed), replies of ${meta.replyTokens} tokens, ${meta.durationS} s in all; commit ${meta.gitCommit ?? '?'}${meta.note ? `. ${meta.note}` : ''}`],
     ['Machine load', `load averages (1, 5, 15 min) ${meta.loadAverageAtStart ?? '?'} at the start, ${meta.loadAverageAtEnd ?? '?'} at the end: other work on the machine slows wall-clock figures, hence ratios within rounds, an A/A control and CPU times`],
   ]));
   out.push('');

@@ -586,9 +586,9 @@ async function benchTabs(ctx) {
         }
         // Every tab really uses its engine once.
         for (const tab of tabs) await tab.page.evaluate((p) => bench.chatTurn(0, p), 'Hello!');
-        const rssBytes = await totalRendererRss(ctx.browser, tabs.map((tab) => tab.cdp));
-        rows.push({ share, tabs: count, readyMs, rssBytes });
-        log(`tabs ${share} ×${count}: ready ${readyMs.join(' / ')} ms, renderer RSS ${round(rssBytes / 2 ** 20, 0)} MiB`);
+        const { rss: rssBytes, private: privateBytes } = await totalRendererRss(ctx.browser, tabs.map((tab) => tab.cdp));
+        rows.push({ share, tabs: count, readyMs, rssBytes, privateBytes });
+        log(`tabs ${share} ×${count}: ready ${readyMs.join(' / ')} ms, renderer RSS ${round(rssBytes / 2 ** 20, 0)} MiB, private ${round(privateBytes / 2 ** 20, 0)} MiB`);
       } finally {
         await context.close();
       }
