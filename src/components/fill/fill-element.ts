@@ -39,7 +39,8 @@ const fillView = /* @__PURE__ */ new LazyModule(() => import('./fill-view.js'));
  * @csspart undo-button - Undoes the last fill.
  * @csspart summary - The list of filled fields and their values.
  * @csspart status - The status line (a polite live region).
- * @csspart progress - The model download progress bar.
+ * @csspart progress - The model download progress bar, beside the status line while this element waits for the model.
+ * @csspart pause-button - Pauses or resumes the model download (beside the progress bar while files download).
  *
  * @cssprop --slm-font-family - Font of all text.
  * @cssprop --slm-font-family-mono - Font of filled values.

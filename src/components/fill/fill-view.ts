@@ -17,7 +17,9 @@ import type { ChatMessage } from '../../engine/shared/types.js';
 import { SlmFillEvent } from '../../events/slm-fill.js';
 import { format } from '../shared/format.js';
 import type { ModelSettings } from '../shared/model-settings.js';
-import { describeStatus, renderStatus, type StatusLine } from '../shared/status.js';
+import { progressStyles } from '../shared/progress.styles.js';
+import { describeStatus, renderProgress, renderStatus, type StatusLine } from '../shared/status.js';
+import { adoptViewStyles } from '../shared/view-styles.js';
 import { DEFAULT_FILL_STRINGS, type FillStrings } from './fill.strings.js';
 import { describeForm, type FormField } from './form-schema.js';
 import { fillForm, undoFill, type FillResult } from './form-writer.js';
@@ -55,7 +57,15 @@ export class FillView implements ElementView {
   constructor(private readonly host: FillViewHost) {
     this.engines = new EngineController(host);
     this.generation = new GenerationController(host, this.engines);
+    adoptViewStyles(host, [progressStyles]);
   }
+
+  /** The progress line's pause button: pauses or resumes the model's download. */
+  private readonly toggleDownload = (pause: boolean) => {
+    const engine = this.engines.engine;
+    if (pause) engine?.pauseDownload();
+    else engine?.resumeDownload();
+  };
 
   private get text(): FillStrings {
     return { ...DEFAULT_FILL_STRINGS, ...this.host.strings };
@@ -170,7 +180,9 @@ export class FillView implements ElementView {
           @keydown=${this.onKeyDown}
         ></textarea>
         <div class="toolbar">
-          <div class="state">${renderStatus(status)}</div>
+          <div class="state ${status.progress !== null ? 'progress-row' : ''}">
+            ${renderStatus(status)}${renderProgress(status, { toggleDownload: this.toggleDownload })}
+          </div>
           <button part="undo-button" class="secondary" type="button" ?hidden=${busy || !last} @click=${() => this.undo()}>${s.undo}</button>
           <button
             part="fill-button"
