@@ -569,7 +569,9 @@ export class ChatView implements ElementView, ReactiveController {
             })}
           ></div>`
         : html`<div part="message-content" class="content">${message.content}</div>`;
-    const actions = busy
+    // A step that only called tools has no text to copy, and is never the reply to regenerate.
+    const callsOnly = message.role === 'assistant' && !message.content && Boolean(message.tool_calls?.length);
+    const actions = busy || callsOnly
       ? nothing
       : message.role === 'user'
         ? html`<div part="message-actions" class="actions">
