@@ -512,7 +512,8 @@ export class WorkerEngine extends EventTarget implements SlmEngine {
   /**
    * A shared connection that worked was lost (the host tab closed or crashed): this engine starts
    * over on a new connection, and the requests that were pending on the lost one run again there
-   * (they fail with `rebuilding`, which `afterRunFailure` answers with `retry`). The model loads
+   * (they fail with `lost`, which `afterRunFailure` answers with `retry` unless the request had
+   * already streamed text: that one ends with `worker-failed`, "ask again"). The model loads
    * from Cache Storage; conversations go on, their KV caches rebuilt from the transcript.
    */
   private connectionLost(client: WorkerClient): SlmError | undefined {
