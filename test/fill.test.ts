@@ -1,7 +1,8 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
+import { render } from 'lit';
 import '../dist/define.js';
-import type { SlmErrorEvent, SlmFillElement, SlmFillEvent, SlmProviderElement } from '../dist/index.js';
-import { MODEL, MODEL_BASE, failOnLitDevWarnings, until } from './helpers.js';
+import type { SlmErrorEvent, SlmFillElement, SlmFillEvent } from '../dist/index.js';
+import { failOnLitDevWarnings, sharedProvider, until } from './helpers.js';
 
 /** Every control type the issue lists, all required (so the model must fill each), and controls never to touch. */
 const FORM = html`
@@ -48,17 +49,27 @@ function state(form: HTMLFormElement) {
 describe('<slm-fill> on the real tiny model (wasm)', () => {
   failOnLitDevWarnings();
 
+  // One provider for the file (these tests are about fills, not loading); each test renders its
+  // form and `<slm-fill>` into a box of its own inside it.
+  const shared = sharedProvider();
+  const boxes: HTMLElement[] = [];
+  afterEach(() => {
+    for (const box of boxes.splice(0)) box.remove();
+  });
+  async function mount(content: ReturnType<typeof html>): Promise<HTMLElement> {
+    const box = document.createElement('div');
+    shared().append(box);
+    boxes.push(box);
+    render(content, box);
+    for (const element of box.querySelectorAll<HTMLElement & { updateComplete?: Promise<unknown> }>('*')) await element.updateComplete;
+    return box;
+  }
+
   async function setup(attributes: { overwrite?: boolean } = {}) {
-    const root = await fixture<HTMLElement>(html`<div>
-      ${FORM}
-      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
-        <slm-fill for="profile" max-new-tokens="1200" ?overwrite=${attributes.overwrite ?? false}></slm-fill>
-      </slm-provider>
-    </div>`);
+    const root = await mount(html`${FORM}<slm-fill for="profile" max-new-tokens="1200" ?overwrite=${attributes.overwrite ?? false}></slm-fill>`);
     const form = root.querySelector('form')!;
     const fill = root.querySelector<SlmFillElement>('slm-fill')!;
-    await fill.updateComplete;
-    return { root, form, fill, provider: root.querySelector<SlmProviderElement>('slm-provider')! };
+    return { root, form, fill };
   }
 
   it('fills every control type with valid values, with input and change events, and never touches the others', async () => {
@@ -151,12 +162,7 @@ describe('<slm-fill> on the real tiny model (wasm)', () => {
     const { mountReactForm } = (await import(/* @vite-ignore */ '/__react-form.js' as string)) as {
       mountReactForm: (container: HTMLElement) => { values: Record<string, unknown> | null; renders: number };
     };
-    const root = await fixture<HTMLElement>(html`<div>
-      <div id="react-root"></div>
-      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
-        <slm-fill for="react-form" max-new-tokens="400"></slm-fill>
-      </slm-provider>
-    </div>`);
+    const root = await mount(html`<div id="react-root"></div><slm-fill for="react-form" max-new-tokens="400"></slm-fill>`);
     const state = mountReactForm(root.querySelector<HTMLElement>('#react-root')!);
     await until(() => root.querySelector('#react-form') !== null, 5000, 'React to render');
     const fill = root.querySelector<SlmFillElement>('slm-fill')!;
@@ -177,9 +183,7 @@ describe('<slm-fill> on the real tiny model (wasm)', () => {
   });
 
   it('reports a missing form', async () => {
-    const root = await fixture<HTMLElement>(html`<slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
-      <slm-fill for="nowhere"></slm-fill>
-    </slm-provider>`);
+    const root = await mount(html`<slm-fill for="nowhere"></slm-fill>`);
     const fill = root.querySelector<SlmFillElement>('slm-fill')!;
     const error = oneEvent(fill, 'slm-error') as Promise<SlmErrorEvent>;
     expect(await fill.fill('text')).to.deep.equal({});

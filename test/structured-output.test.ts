@@ -1,7 +1,8 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
+import { render } from 'lit';
 import '../dist/define.js';
-import type { SlmChatElement, SlmCompleteElement, SlmErrorEvent, SlmProviderElement, SlmResponseEvent } from '../dist/index.js';
-import { MODEL, MODEL_BASE, failOnLitDevWarnings, typeAndSend } from './helpers.js';
+import type { SlmChatElement, SlmCompleteElement, SlmErrorEvent, SlmResponseEvent } from '../dist/index.js';
+import { failOnLitDevWarnings, sharedProvider, typeAndSend } from './helpers.js';
 
 type Validate = ((value: unknown) => boolean) & { errors?: unknown };
 const { validator } = (await import(/* @vite-ignore */ '/__validator.js' as string)) as { validator: (schema: object) => Validate };
@@ -20,8 +21,21 @@ const PERSON = {
 describe('schema on <slm-complete> and <slm-chat> (tiny model, wasm)', () => {
   failOnLitDevWarnings();
 
+  // One provider for the file: these tests are about requests and what comes back, not loading,
+  // and a new worker's first ONNX Runtime session (and its grammar engine) costs more than they do.
+  // Each test renders its elements into a box of its own inside it.
+  const shared = sharedProvider();
+  const boxes: HTMLElement[] = [];
+  afterEach(() => {
+    for (const box of boxes.splice(0)) box.remove();
+  });
   async function provider(inner: ReturnType<typeof html>) {
-    return fixture<SlmProviderElement>(html`<slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">${inner}</slm-provider>`);
+    const box = document.createElement('div');
+    shared().append(box);
+    boxes.push(box);
+    render(inner, box);
+    for (const element of box.querySelectorAll<HTMLElement & { updateComplete?: Promise<unknown> }>('*')) await element.updateComplete;
+    return box;
   }
 
   it('<slm-complete schema="…">: complete() resolves to valid JSON; slm-response carries it parsed', async () => {

@@ -49,6 +49,23 @@ async function promptLength(model: string, messages: ChatMessage[], tools: objec
 
 describe('<slm-chat> tools on tiny models with Qwen-style and Llama-3-style templates', () => {
   failOnLitDevWarnings();
+  // Chats without a provider share the page-wide engine of their settings while one of them is on
+  // the page: a hidden chat per model keeps that engine (its worker, the loaded model, its compiled
+  // grammars) from one test to the next, as a page with several chats would. Each test's chat
+  // still has a conversation of its own.
+  const keepers: HTMLElement[] = [];
+  before(() => {
+    for (const model of ['slm-tiny-qwen', 'slm-tiny-llama3']) {
+      const keeper = document.createElement('slm-chat');
+      for (const [name, value] of Object.entries({ model, 'model-base-url': MODEL_BASE, device: 'wasm' })) keeper.setAttribute(name, value);
+      keeper.hidden = true;
+      document.body.append(keeper);
+      keepers.push(keeper);
+    }
+  });
+  after(() => {
+    for (const keeper of keepers.splice(0)) keeper.remove();
+  });
 
   for (const model of ['slm-tiny-qwen', 'slm-tiny-llama3'] as const) {
     it(`${model}: tool-choice="required" calls a declared tool with valid arguments; the result joins the conversation and the next prompt`, async () => {
