@@ -1,4 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { render } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
 import '../dist/define.js';
 import type { SlmCompleteElement, SlmProviderElement, SlmResponseEvent } from '../dist/index.js';
@@ -14,16 +15,31 @@ async function expectedSuggestion(before: string, stop = '\n\n', tokens = GHOST_
 }
 
 /**
- * A textarea and `<slm-complete for>` inside a provider on the tiny model, with the default
- * debounce (300 ms: far longer than the pause between two typed keys).
+ * The provider the ghost-text tests share (these tests are about suggestions, not loading: a new
+ * worker's first ONNX Runtime session costs more than they do), and boxes inside it, one per test.
+ */
+let shared: SlmProviderElement | undefined;
+const boxes: HTMLElement[] = [];
+
+/** Renders `content` into a new box inside the shared provider. */
+async function mount(content: ReturnType<typeof html>): Promise<HTMLElement> {
+  const box = document.createElement('div');
+  shared!.append(box);
+  boxes.push(box);
+  render(content, box);
+  for (const element of box.querySelectorAll<HTMLElement & { updateComplete?: Promise<unknown> }>('*')) await element.updateComplete;
+  return box;
+}
+
+/**
+ * A textarea and `<slm-complete for>` inside the shared provider on the tiny model, with the
+ * default debounce (300 ms: far longer than the pause between two typed keys).
  */
 async function ghostFixture(attributes = '') {
-  const root = await fixture<SlmProviderElement>(html`
-    <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
-      <label for="notes">Notes</label>
-      <textarea id="notes" rows="4" cols="40"></textarea>
-      <slm-complete for="notes"></slm-complete>
-    </slm-provider>
+  const root = await mount(html`
+    <label for="notes">Notes</label>
+    <textarea id="notes" rows="4" cols="40"></textarea>
+    <slm-complete for="notes"></slm-complete>
   `);
   const complete = root.querySelector('slm-complete')!;
   for (const [name, value] of new URLSearchParams(attributes)) complete.setAttribute(name, value);
@@ -55,6 +71,16 @@ const announced = (complete: SlmCompleteElement) =>
 
 describe('<slm-complete for> ghost text on the real tiny model (wasm)', () => {
   failOnLitDevWarnings();
+  before(async () => {
+    shared = document.createElement('slm-provider') as SlmProviderElement;
+    for (const [name, value] of Object.entries({ model: MODEL, 'model-base-url': MODEL_BASE, device: 'wasm' })) shared.setAttribute(name, value);
+    document.body.append(shared);
+    await shared.updateComplete;
+  });
+  afterEach(() => {
+    for (const box of boxes.splice(0)) box.remove();
+  });
+  after(() => shared?.remove());
 
   it('suggests the bare-pipeline continuation of the text before the caret after a pause, announced once', async () => {
     const { complete, field } = await ghostFixture();
@@ -214,11 +240,7 @@ describe('<slm-complete for> ghost text on the real tiny model (wasm)', () => {
   });
 
   it('suggests in a slotted <input>, stopping at a line break by default', async () => {
-    const root = await fixture<SlmProviderElement>(html`
-      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
-        <slm-complete><input type="text" aria-label="Subject" /></slm-complete>
-      </slm-provider>
-    `);
+    const root = await mount(html`<slm-complete><input type="text" aria-label="Subject" /></slm-complete>`);
     const complete = root.querySelector('slm-complete')!;
     const field = root.querySelector('input')!;
     await complete.updateComplete;
@@ -249,11 +271,7 @@ describe('<slm-complete for> ghost text on the real tiny model (wasm)', () => {
         },
       );
     }
-    const root = await fixture<SlmProviderElement>(html`
-      <slm-provider model=${MODEL} model-base-url=${MODEL_BASE} device="wasm">
-        <test-note-editor></test-note-editor>
-      </slm-provider>
-    `);
+    const root = await mount(html`<test-note-editor></test-note-editor>`);
     const editorRoot = root.querySelector('test-note-editor')!.shadowRoot!;
     const complete = editorRoot.querySelector('slm-complete')!;
     const field = editorRoot.querySelector('textarea')!;

@@ -102,7 +102,7 @@ after(async () => {
 
 // Two stories at a time (each in a browser context of its own): most of a story's time is one
 // thread busy, Storybook's preview script or the tiny model's worker, and CI has two cores.
-describe('the built Storybook', { concurrency: 2 }, () => {
+describe('the built Storybook', { concurrency: 4 }, () => {
   for (const story of STORIES) {
     test(`story ${story.id}${story.globals ? ` (${story.globals})` : ''} renders its state without console errors`, async () => {
       const context = await browser.newContext();
