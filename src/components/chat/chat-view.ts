@@ -466,12 +466,6 @@ export class ChatView implements ElementView, ReactiveController {
     });
   };
 
-  /** The status line's pause button: pauses or resumes the model's download. */
-  private readonly toggleDownload = (pause: boolean) => {
-    const engine = this.engines.engine;
-    if (pause) engine?.pauseDownload();
-    else engine?.resumeDownload();
-  };
 
   /** Copy buttons of code blocks are handled here, by delegation (the renderer adds no listeners). */
   private readonly onLogClick = async (event: MouseEvent) => {
@@ -612,7 +606,7 @@ export class ChatView implements ElementView, ReactiveController {
    */
   private renderPending(status: StatusLine) {
     return status.progress !== null
-      ? html`<div class="progress-row waiting-load">${renderProgress(status, { label: true, toggleDownload: this.toggleDownload })}</div>`
+      ? html`<div class="progress-row waiting-load">${renderProgress(status, { label: true })}</div>`
       : html`<span part="typing-indicator" class="typing" role="img" aria-label=${status.text}
           ><span></span><span></span><span></span
         ></span>`;

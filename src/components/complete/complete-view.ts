@@ -285,12 +285,6 @@ export class CompleteView implements ElementView, ReactiveController {
     document[method]('scroll', this.onLayoutChange, true);
   }
 
-  /** The status line's pause button: pauses or resumes the model's download. */
-  private readonly toggleDownload = (pause: boolean) => {
-    const engine = this.engines.engine;
-    if (pause) engine?.pauseDownload();
-    else engine?.resumeDownload();
-  };
 
   private readonly copyValue = async () => {
     try {
@@ -345,7 +339,7 @@ export class CompleteView implements ElementView, ReactiveController {
         <div part="output" class="output" role="region" aria-label=${s.outputLabel} tabindex="0">${chat ? nothing : html`<span part="prompt" class="prompt">${prompt}</span>`}<span part="completion" class="completion ${busy ? 'streaming' : ''}">${this.generation.text}</span>${pending ? html`<span part="typing-indicator" class="typing" aria-hidden="true"><span></span><span></span><span></span></span>` : nothing}</div>
         <div class="toolbar">
           <!-- A download waited for shows here, beside the sentence, in the toolbar's height: nothing moves. -->
-          <div class="state ${status.progress !== null ? 'progress-row' : ''}">${renderStatus(status)}${renderProgress(status, { toggleDownload: this.toggleDownload })}</div>
+          <div class="state ${status.progress !== null ? 'progress-row' : ''}">${renderStatus(status)}${renderProgress(status)}</div>
           <button
             part="copy-button"
             class="secondary"

@@ -60,12 +60,6 @@ export class FillView implements ElementView {
     adoptViewStyles(host, [progressStyles]);
   }
 
-  /** The progress line's pause button: pauses or resumes the model's download. */
-  private readonly toggleDownload = (pause: boolean) => {
-    const engine = this.engines.engine;
-    if (pause) engine?.pauseDownload();
-    else engine?.resumeDownload();
-  };
 
   private get text(): FillStrings {
     return { ...DEFAULT_FILL_STRINGS, ...this.host.strings };
@@ -181,7 +175,7 @@ export class FillView implements ElementView {
         ></textarea>
         <div class="toolbar">
           <div class="state ${status.progress !== null ? 'progress-row' : ''}">
-            ${renderStatus(status)}${renderProgress(status, { toggleDownload: this.toggleDownload })}
+            ${renderStatus(status)}${renderProgress(status)}
           </div>
           <button part="undo-button" class="secondary" type="button" ?hidden=${busy || !last} @click=${() => this.undo()}>${s.undo}</button>
           <button

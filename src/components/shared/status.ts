@@ -50,8 +50,11 @@ export interface StatusLine {
   /** Bytes loaded and expected (e.g. `12.1 MB / 270.0 MB`), shown beside the bar, not announced. */
   amount?: string;
   tone: 'neutral' | 'busy' | 'error';
-  /** While model files download: whether the download is paused, and the label of the button that toggles it. */
-  download?: { paused: boolean; label: string };
+  /**
+   * While model files download: whether the download is paused, the label of the button that
+   * toggles it, and what that button does (pauses or resumes the engine's download).
+   */
+  download?: { paused: boolean; label: string; toggle: () => void };
 }
 
 /**
@@ -84,7 +87,15 @@ export function describeStatus(
       progress: p?.progress ?? 0,
       amount: p && p.total > 0 ? `${formatBytes(p.loaded)} / ${formatBytes(p.total)}` : '',
       tone: paused ? 'neutral' : 'busy',
-      ...(downloading ? { download: { paused, label: paused ? strings.resumeDownload : strings.pauseDownload } } : {}),
+      ...(downloading
+        ? {
+            download: {
+              paused,
+              label: paused ? strings.resumeDownload : strings.pauseDownload,
+              toggle: () => (paused ? engine.resumeDownload() : engine.pauseDownload()),
+            },
+          }
+        : {}),
     };
   }
   switch (generation.phase) {
@@ -124,7 +135,7 @@ export function renderStatus(status: StatusLine, { visible = true }: { visible?:
 
 /**
  * Renders the download's progress, if this element waits for one: the bytes so far and a bar
- * below them (a `progress-row` container lays them out), and with `toggleDownload`, while model
+ * below them (a `progress-row` container lays them out), and, while model
  * files download, a small button beside the bytes (`part="pause-button"`, in the same line, so
  * nothing grows) that pauses or resumes the download. `label` repeats the status sentence beside
  * the amount, hidden from assistive technology (the status line announces it), for a place where
@@ -132,20 +143,20 @@ export function renderStatus(status: StatusLine, { visible = true }: { visible?:
  */
 export function renderProgress(
   status: StatusLine,
-  { label = false, toggleDownload }: { label?: boolean; toggleDownload?: (pause: boolean) => void } = {},
+  { label = false }: { label?: boolean } = {},
 ): TemplateResult | typeof nothing {
   if (status.progress === null) return nothing;
   const download = status.download;
   const percent = Math.round(status.progress * 100);
   return html`${label ? html`<span class="progress-label" aria-hidden="true">${status.text}</span>` : nothing}
     <span class="progress-amount" aria-hidden="true">${status.amount || `${percent}%`}</span>
-    ${download && toggleDownload
+    ${download
       ? html`<button
           part="pause-button"
           class="ghost pause-button"
           type="button"
           aria-pressed=${download.paused ? 'true' : 'false'}
-          @click=${() => toggleDownload(!download.paused)}
+          @click=${download.toggle}
         >
           ${download.label}
         </button>`
