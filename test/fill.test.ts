@@ -1,8 +1,7 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
-import { render } from 'lit';
 import '../dist/define.js';
 import type { SlmErrorEvent, SlmFillElement, SlmFillEvent } from '../dist/index.js';
-import { failOnLitDevWarnings, sharedProvider, until } from './helpers.js';
+import { boxesInSharedProvider, failOnLitDevWarnings, until } from './helpers.js';
 
 /** Every control type the issue lists, all required (so the model must fill each), and controls never to touch. */
 const FORM = html`
@@ -51,19 +50,7 @@ describe('<slm-fill> on the real tiny model (wasm)', () => {
 
   // One provider for the file (these tests are about fills, not loading); each test renders its
   // form and `<slm-fill>` into a box of its own inside it.
-  const shared = sharedProvider();
-  const boxes: HTMLElement[] = [];
-  afterEach(() => {
-    for (const box of boxes.splice(0)) box.remove();
-  });
-  async function mount(content: ReturnType<typeof html>): Promise<HTMLElement> {
-    const box = document.createElement('div');
-    shared().append(box);
-    boxes.push(box);
-    render(content, box);
-    for (const element of box.querySelectorAll<HTMLElement & { updateComplete?: Promise<unknown> }>('*')) await element.updateComplete;
-    return box;
-  }
+  const mount = boxesInSharedProvider();
 
   async function setup(attributes: { overwrite?: boolean } = {}) {
     const root = await mount(html`${FORM}<slm-fill for="profile" max-new-tokens="1200" ?overwrite=${attributes.overwrite ?? false}></slm-fill>`);

@@ -1,9 +1,8 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { render } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
 import '../dist/define.js';
 import type { SlmCompleteElement, SlmProviderElement, SlmResponseEvent } from '../dist/index.js';
-import { MODEL, MODEL_BASE, failOnLitDevWarnings, referenceGeneration, until } from './helpers.js';
+import { MODEL, MODEL_BASE, boxesInSharedProvider, failOnLitDevWarnings, referenceGeneration, until } from './helpers.js';
 
 /** Ghost text's defaults: 24 tokens, greedy, cut at a blank line (textarea) or a line break (input). */
 const GHOST_TOKENS = 24;
@@ -15,27 +14,11 @@ async function expectedSuggestion(before: string, stop = '\n\n', tokens = GHOST_
 }
 
 /**
- * The provider the ghost-text tests share (these tests are about suggestions, not loading: a new
- * worker's first ONNX Runtime session costs more than they do), and boxes inside it, one per test.
+ * A textarea and `<slm-complete for>` in a box of a shared provider on the tiny model (`mount`,
+ * from `boxesInSharedProvider()`), with the default debounce (300 ms: far longer than the pause
+ * between two typed keys).
  */
-let shared: SlmProviderElement | undefined;
-const boxes: HTMLElement[] = [];
-
-/** Renders `content` into a new box inside the shared provider. */
-async function mount(content: ReturnType<typeof html>): Promise<HTMLElement> {
-  const box = document.createElement('div');
-  shared!.append(box);
-  boxes.push(box);
-  render(content, box);
-  for (const element of box.querySelectorAll<HTMLElement & { updateComplete?: Promise<unknown> }>('*')) await element.updateComplete;
-  return box;
-}
-
-/**
- * A textarea and `<slm-complete for>` inside the shared provider on the tiny model, with the
- * default debounce (300 ms: far longer than the pause between two typed keys).
- */
-async function ghostFixture(attributes = '') {
+async function ghostFixture(mount: ReturnType<typeof boxesInSharedProvider>, attributes = '') {
   const root = await mount(html`
     <label for="notes">Notes</label>
     <textarea id="notes" rows="4" cols="40"></textarea>
@@ -71,19 +54,12 @@ const announced = (complete: SlmCompleteElement) =>
 
 describe('<slm-complete for> ghost text on the real tiny model (wasm)', () => {
   failOnLitDevWarnings();
-  before(async () => {
-    shared = document.createElement('slm-provider') as SlmProviderElement;
-    for (const [name, value] of Object.entries({ model: MODEL, 'model-base-url': MODEL_BASE, device: 'wasm' })) shared.setAttribute(name, value);
-    document.body.append(shared);
-    await shared.updateComplete;
-  });
-  afterEach(() => {
-    for (const box of boxes.splice(0)) box.remove();
-  });
-  after(() => shared?.remove());
+  // One provider for these tests (they are about suggestions, not loading: a new worker's first
+  // ONNX Runtime session costs more than they do); each test's field in a box of its own.
+  const mount = boxesInSharedProvider();
 
   it('suggests the bare-pipeline continuation of the text before the caret after a pause, announced once', async () => {
-    const { complete, field } = await ghostFixture();
+    const { complete, field } = await ghostFixture(mount);
     const typed = 'Once upon a time';
     const expected = await expectedSuggestion(typed);
     expect(expected.trim()).to.not.equal('');
@@ -131,7 +107,7 @@ describe('<slm-complete for> ghost text on the real tiny model (wasm)', () => {
   });
 
   it('accepts with Tab as one undoable edit: value, caret, input event', async () => {
-    const { complete, field } = await ghostFixture();
+    const { complete, field } = await ghostFixture(mount);
     const typed = 'The quick brown fox';
     const expected = await expectedSuggestion(typed);
     await typeInto(field, typed);
@@ -165,7 +141,7 @@ describe('<slm-complete for> ghost text on the real tiny model (wasm)', () => {
   });
 
   it('accepts with → at the end of the text, dismisses with Escape, and lets Tab move focus without a suggestion', async () => {
-    const { root, complete, field } = await ghostFixture();
+    const { root, complete, field } = await ghostFixture(mount);
     const after = document.createElement('button');
     after.textContent = 'Next';
     root.append(after);
@@ -200,7 +176,7 @@ describe('<slm-complete for> ghost text on the real tiny model (wasm)', () => {
   });
 
   it('cancels a suggestion being generated at the next keystroke: the stale one never appears', async () => {
-    const { complete, field } = await ghostFixture('max-new-tokens=200');
+    const { complete, field } = await ghostFixture(mount, 'max-new-tokens=200');
     const first = 'Once upon a time';
     const second = `${first} there`;
     const stale = await expectedSuggestion(first, '\n\n', 200);

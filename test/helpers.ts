@@ -3,6 +3,7 @@
  * pipeline, network request counts, and the Lit dev-mode warning guard.
  */
 import { env, pipeline, TextStreamer, type TextGenerationPipeline } from '@huggingface/transformers';
+import { render, type TemplateResult } from 'lit';
 import type { SlmChatElement, SlmProviderElement } from '../dist/index.js';
 
 /** The generated test model (`npm run model`), served from `/models/`. */
@@ -165,6 +166,26 @@ export function sharedProvider(): () => SlmProviderElement {
   });
   after(() => provider?.remove());
   return () => provider!;
+}
+
+/**
+ * Boxes inside a `sharedProvider()`, one per test: `mount(content)` renders `content` into a new
+ * box in the provider and waits for its elements' first render; the box goes after the test.
+ */
+export function boxesInSharedProvider(): (content: TemplateResult) => Promise<HTMLElement> {
+  const provider = sharedProvider();
+  const boxes: HTMLElement[] = [];
+  afterEach(() => {
+    for (const box of boxes.splice(0)) box.remove();
+  });
+  return async (content) => {
+    const box = document.createElement('div');
+    provider().append(box);
+    boxes.push(box);
+    render(content, box);
+    for (const element of box.querySelectorAll<HTMLElement & { updateComplete?: Promise<unknown> }>('*')) await element.updateComplete;
+    return box;
+  };
 }
 
 /** The engine of a `sharedProvider()`: for tests that drive the engine directly. */

@@ -13,20 +13,13 @@ import {
   requestCounts,
   resetRequestCounts,
 } from './helpers.js';
-import { type Tab, closeTab, events, inTab, openTab, replyUnderWay, send, setUp, stats } from './tabs.js';
+import { events, inTab, replyUnderWay, send, setUp, stats, tabsOfEachTest } from './tabs.js';
 
 describe('share="origin": one engine for every tab of the site', function () {
   this.timeout(300_000);
   failOnLitDevWarnings();
-  const open: Tab[] = [];
-  const track = async () => {
-    const tab = await openTab();
-    open.push(tab);
-    return tab;
-  };
-  afterEach(async () => {
-    for (const tab of open.splice(0)) await closeTab(tab).catch(() => {});
-  });
+  const opened = tabsOfEachTest();
+  const track = opened.open;
 
   it('three tabs: one download, one engine, every reply equal to a bare pipeline, conversations kept apart', async () => {
     // The reference pipeline (in this page) loads the model first, so its requests are not counted.
@@ -81,8 +74,7 @@ describe('share="origin": one engine for every tab of the site', function () {
     await replyUnderWay(a!, 5);
     expect((await stats(b!)).conversations).to.equal(2);
     await resetRequestCounts();
-    open.splice(open.indexOf(a!), 1);
-    await closeTab(a!);
+    await opened.close(a!);
 
     for (const [tab, first, name] of [[b!, firstB, 'B'], [c!, firstC, 'C']] as const) {
       const next = await send(tab, `Second from ${name}`);

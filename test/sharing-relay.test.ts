@@ -14,7 +14,7 @@ import {
   requestCounts,
   resetRequestCounts,
 } from './helpers.js';
-import { type Tab, closeTab, events, inTab, openTab, replyUnderWay, send, setUp, stats } from './tabs.js';
+import { type Tab, events, inTab, replyUnderWay, send, setUp, stats, tabsOfEachTest } from './tabs.js';
 
 /** The conversation a tab's chat holds, without its last reply: what that reply answered. */
 function historyBeforeLastReply(tab: Tab) {
@@ -27,15 +27,8 @@ function historyBeforeLastReply(tab: Tab) {
 describe('share="origin" without a shared worker: one tab hosts, the others relay', function () {
   this.timeout(300_000);
   failOnLitDevWarnings();
-  const open: Tab[] = [];
-  const track = async () => {
-    const tab = await openTab();
-    open.push(tab);
-    return tab;
-  };
-  afterEach(async () => {
-    for (const tab of open.splice(0)) await closeTab(tab).catch(() => {});
-  });
+  const opened = tabsOfEachTest();
+  const track = opened.open;
 
   it('three tabs: one download, one worker, every reply equal to a bare pipeline, no tab hears another', async () => {
     await referenceGeneration('warm up', 1);
@@ -94,8 +87,7 @@ describe('share="origin" without a shared worker: one tab hosts, the others rela
     // C's next request waits behind B's reply when the host goes (no unload handlers run, as after a crash).
     const waiting = send(c!, 'Second from C');
     await resetRequestCounts();
-    open.splice(open.indexOf(a!), 1);
-    await closeTab(a!);
+    await opened.close(a!);
 
     const cut = await streaming;
     expect([cut.reason, cut.code], 'the reply that was streaming ends with a coded error').to.deep.equal(['error', 'worker-failed']);

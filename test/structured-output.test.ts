@@ -1,8 +1,7 @@
 import { expect, html, oneEvent } from '@open-wc/testing';
-import { render } from 'lit';
 import '../dist/define.js';
 import type { SlmChatElement, SlmCompleteElement, SlmErrorEvent, SlmResponseEvent } from '../dist/index.js';
-import { failOnLitDevWarnings, sharedProvider, typeAndSend } from './helpers.js';
+import { boxesInSharedProvider, failOnLitDevWarnings, typeAndSend } from './helpers.js';
 
 type Validate = ((value: unknown) => boolean) & { errors?: unknown };
 const { validator } = (await import(/* @vite-ignore */ '/__validator.js' as string)) as { validator: (schema: object) => Validate };
@@ -24,19 +23,7 @@ describe('schema on <slm-complete> and <slm-chat> (tiny model, wasm)', () => {
   // One provider for the file: these tests are about requests and what comes back, not loading,
   // and a new worker's first ONNX Runtime session (and its grammar engine) costs more than they do.
   // Each test renders its elements into a box of its own inside it.
-  const shared = sharedProvider();
-  const boxes: HTMLElement[] = [];
-  afterEach(() => {
-    for (const box of boxes.splice(0)) box.remove();
-  });
-  async function provider(inner: ReturnType<typeof html>) {
-    const box = document.createElement('div');
-    shared().append(box);
-    boxes.push(box);
-    render(inner, box);
-    for (const element of box.querySelectorAll<HTMLElement & { updateComplete?: Promise<unknown> }>('*')) await element.updateComplete;
-    return box;
-  }
+  const provider = boxesInSharedProvider();
 
   it('<slm-complete schema="…">: complete() resolves to valid JSON; slm-response carries it parsed', async () => {
     const root = await provider(html`<slm-complete prompt="A person:" max-new-tokens="400" schema=${JSON.stringify(PERSON)}></slm-complete>`);

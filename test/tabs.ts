@@ -127,3 +127,24 @@ export function events(tab: Tab) {
   return inTab(tab, () => (window as unknown as { events: { type: string; code?: string }[] }).events);
 }
 
+/**
+ * Tabs opened for the tests of one `describe`: `open()` opens one, `close(tab)` closes it now (as
+ * a crash would), and every tab still open is closed after each test.
+ */
+export function tabsOfEachTest(): { open: () => Promise<Tab>; close: (tab: Tab) => Promise<void> } {
+  const opened: Tab[] = [];
+  afterEach(async () => {
+    for (const tab of opened.splice(0)) await closeTab(tab).catch(() => {});
+  });
+  return {
+    open: async () => {
+      const tab = await openTab();
+      opened.push(tab);
+      return tab;
+    },
+    close: async (tab) => {
+      opened.splice(opened.indexOf(tab), 1);
+      await closeTab(tab);
+    },
+  };
+}
