@@ -56,31 +56,9 @@ export async function memory(browser, cdp) {
   const main = await cdp.send('Runtime.getHeapUsage');
   const session = await browser.newBrowserCDPSession();
   try {
-    const { targetInfos } = await session.send('Target.getTargets');
-    const workers = targetInfos.filter((target) => target.type === 'worker');
-    let workerHeap = 0;
-    let workerBuffers = 0;
-    // Non-flat sessions: playwright's CDPSession cannot address flat child sessions directly.
-    const pending = new Map();
-    let nextId = 1;
-    session.on('Target.receivedMessageFromTarget', ({ message }) => {
-      const reply = JSON.parse(message);
-      pending.get(reply.id)?.(reply.result ?? {});
-    });
-    for (const worker of workers) {
-      const { sessionId } = await session.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
-      const call = (method) =>
-        new Promise((resolve) => {
-          const id = nextId++;
-          pending.set(id, resolve);
-          void session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) });
-        });
-      await call('HeapProfiler.collectGarbage');
-      const usage = await call('Runtime.getHeapUsage');
-      workerHeap += usage.usedSize ?? 0;
-      workerBuffers += usage.backingStorageSize ?? 0;
-      await session.send('Target.detachFromTarget', { sessionId });
-    }
+    const usages = await collectWorkerGarbage(session, ['worker']);
+    const workerHeap = usages.reduce((sum, usage) => sum + (usage.usedSize ?? 0), 0);
+    const workerBuffers = usages.reduce((sum, usage) => sum + (usage.backingStorageSize ?? 0), 0);
     // Resident memory moves by hundreds of MB right after a collection (the allocator returns
     // pages lazily): the median of a few samples.
     const samples = [];
@@ -96,7 +74,7 @@ export async function memory(browser, cdp) {
     }
     const rendererRss = samples.sort((a, b) => a - b)[samples.length >> 1];
     return {
-      workers: workers.length,
+      workers: usages.length,
       mainHeapBytes: main.usedSize,
       mainBuffersBytes: main.backingStorageSize ?? 0,
       workerHeapBytes: workerHeap,
@@ -109,16 +87,50 @@ export async function memory(browser, cdp) {
 }
 
 /**
+ * Collects the garbage of every worker of the browser of `types` (DevTools target types:
+ * `worker` for dedicated workers, `shared_worker`) and returns each one's `Runtime.getHeapUsage`
+ * after it. A page's `HeapProfiler.collectGarbage` reaches only the page's own heap; a worker that
+ * just loaded a model still holds the downloaded file's bytes until its next collection.
+ */
+async function collectWorkerGarbage(session, types) {
+  const { targetInfos } = await session.send('Target.getTargets');
+  const workers = targetInfos.filter((target) => types.includes(target.type));
+  // Non-flat sessions: playwright's CDPSession cannot address flat child sessions directly.
+  const pending = new Map();
+  let nextId = 1;
+  session.on('Target.receivedMessageFromTarget', ({ message }) => {
+    const reply = JSON.parse(message);
+    pending.get(reply.id)?.(reply.result ?? {});
+  });
+  const usages = [];
+  for (const worker of workers) {
+    const { sessionId } = await session.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
+    const call = (method) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        pending.set(id, resolve);
+        void session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) });
+      });
+    await call('HeapProfiler.collectGarbage');
+    usages.push(await call('Runtime.getHeapUsage'));
+    await session.send('Target.detachFromTarget', { sessionId });
+  }
+  return usages;
+}
+
+/**
  * Memory of every renderer process of the browser (tabs and their workers; a shared worker and a
- * dedicated worker run in renderer processes too), after a garbage collection in each tab: the
- * median of 5 samples of the sum of their resident set sizes (`rss`: shared pages, such as
- * Chromium's own code mapped into every renderer, counted in each) and of their private memory
- * (`private`: /proc/<pid>/smaps_rollup `Private_Clean` + `Private_Dirty`, what closing the process
- * would free).
+ * dedicated worker run in renderer processes too), after a garbage collection in each tab and
+ * worker: the median of 5 samples of the sum of their resident set sizes (`rss`: shared pages,
+ * such as Chromium's own code mapped into every renderer, counted in each), of their proportional set
+ * sizes (`pss`, /proc/<pid>/smaps_rollup `Pss`: each shared page counted once, split between the
+ * processes that map it, so the sum is the memory they take together) and of their private memory
+ * (`private`: `Private_Clean` + `Private_Dirty`, what closing the process would free).
  */
 export async function totalRendererRss(browser, cdps) {
   for (const cdp of cdps) await cdp.send('HeapProfiler.collectGarbage');
   const session = await browser.newBrowserCDPSession();
+  await collectWorkerGarbage(session, ['worker', 'shared_worker']);
   const kib = (text, field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0) * 1024;
   try {
     const samples = [];
@@ -126,16 +138,18 @@ export async function totalRendererRss(browser, cdps) {
       if (i) await new Promise((resolve) => setTimeout(resolve, 300));
       const { processInfo } = await session.send('SystemInfo.getProcessInfo');
       let rss = 0;
+      let pss = 0;
       let own = 0;
       for (const process of processInfo.filter((p) => p.type === 'renderer')) {
         rss += kib(await readFile(`/proc/${process.id}/status`, 'utf8').catch(() => ''), 'VmRSS');
         const rollup = await readFile(`/proc/${process.id}/smaps_rollup`, 'utf8').catch(() => '');
+        pss += kib(rollup, 'Pss');
         own += kib(rollup, 'Private_Clean') + kib(rollup, 'Private_Dirty');
       }
-      samples.push({ rss, own });
+      samples.push({ rss, pss, own });
     }
     const middle = (key) => samples.map((sample) => sample[key]).sort((a, b) => a - b)[samples.length >> 1];
-    return { rss: middle('rss'), private: middle('own') };
+    return { rss: middle('rss'), pss: middle('pss'), private: middle('own') };
   } finally {
     await session.detach().catch(() => {});
   }
