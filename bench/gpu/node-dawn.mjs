@@ -7,7 +7,9 @@
  * process, IPC, scheduling) is not there, so these are not browser figures.
  *
  *   node bench/gpu/node-dawn.mjs --dawn PATH/dawn.node [--models DIR] [--only ID,...]
- *       [--dtypes q4,fp32] [--reps N] [--tokens N] [--out FILE]
+ *       [--dtypes q4,fp32] [--reps N] [--tokens N] [--out FILE] [--probe]
+ *
+ * `--probe`: print the adapter (name, features, limits, copy-kernel bandwidth) as JSON and stop.
  *
  * Decode, follow-up turns and load, measured like `pages/gpu.js` measures the bare pipeline.
  */
@@ -31,6 +33,7 @@ const { values: flags } = parseArgs({
     'follow-up-turns': { type: 'string', default: '3' },
     'follow-up-tokens': { type: 'string', default: '64' },
     out: { type: 'string', default: join(ROOT, 'bench', 'out', 'gpu-node-results.json') },
+    probe: { type: 'boolean', default: false },
   },
 });
 if (!flags.dawn) throw new Error('--dawn: path to dawn.node from the npm package "webgpu"');
@@ -80,10 +83,21 @@ const adapterRecord = {
 };
 adapterRecord.copyGBs = await copyBandwidth(adapter).catch((error) => `failed: ${error}`);
 log(`adapter ${adapterRecord.vendor} / ${adapterRecord.architecture} / ${adapterRecord.device} / ${adapterRecord.description}; f16 ${adapterRecord.features.includes('shader-f16')}`);
+if (flags.probe) {
+  const keys = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupsPerDimension'];
+  const limits = Object.fromEntries(keys.map((key) => [key, adapter.limits[key]]));
+  console.log(JSON.stringify({ node: process.version, adapter: { ...adapterRecord, limits } }, null, 1));
+  process.exit(0);
+}
 
 /** GB/s of a compute kernel that reads and writes 256 MiB (as `pages/gpu.js` measures it). */
 async function copyBandwidth(gpuAdapter) {
-  const device = await gpuAdapter.requestDevice();
+  // The 256 MiB bindings exceed the default 128 MiB maxStorageBufferBindingSize: without these
+  // limits the bind group is invalid, nothing runs, and the "bandwidth" is that of an empty queue.
+  const device = await gpuAdapter.requestDevice({
+    requiredLimits: { maxStorageBufferBindingSize: gpuAdapter.limits.maxStorageBufferBindingSize, maxBufferSize: gpuAdapter.limits.maxBufferSize },
+  });
+  device.pushErrorScope('validation');
   const bytes = 256 * 1024 * 1024;
   const src = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
   const dst = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE });
@@ -116,7 +130,9 @@ async function copyBandwidth(gpuAdapter) {
   const t0 = performance.now();
   await run(20);
   const seconds = (performance.now() - t0) / 1000;
+  const invalid = await device.popErrorScope();
   device.destroy();
+  if (invalid) throw new Error(invalid.message);
   return Math.round((2 * bytes * 20) / seconds / 1e9);
 }
 
@@ -199,7 +215,7 @@ save();
 for (const dtype of flags.dtypes.split(',')) {
   for (const model of flags.only.split(',')) {
     const record = { model, dtype, side: 'bare-node' };
-    if (/f16/.test(dtype) && !adapterRecord.features.includes('shader-f16')) {
+    if (/16/.test(dtype) && !adapterRecord.features.includes('shader-f16')) {
       results.records.push({ ...record, skipped: 'the adapter has no shader-f16' });
       save();
       continue;

@@ -3,7 +3,10 @@
  * Writes `bench/RESULTS-GPU.md` from the results of `run-gpu.mjs` (browser) and, where the browser
  * could not reach the GPU or as a second opinion, `node-dawn.mjs` (Node + Dawn, not a browser).
  *
- *   node bench/gpu/report.mjs [--browser FILE] [--node FILE] [--md FILE]
+ *   node bench/gpu/report.mjs [--browser FILE] [--node FILE] [--md FILE] [--card NAME] [--notes FILE]
+ *
+ * `--card`: the card's name (nvidia-smi), for the bound where the browser hides the adapter's name
+ * (Chromium reports only the vendor). `--notes`: a Markdown file appended as it is (what ran, how).
  *
  * Every figure is a median over the repetitions of one run; the bandwidth bound of a model is the
  * bytes one decoding step must read (weights, the KV cache at the mean context of the timed
@@ -25,8 +28,8 @@ const gb = (bytes) => `${(bytes / 1e9).toFixed(2)} GB`;
 const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 const DTYPE_ORDER = ['q4f16', 'fp16', 'q4', 'fp32'];
 
-function bandwidthOf(adapter) {
-  const name = `${adapter?.description ?? ''} ${adapter?.device ?? ''}`;
+function bandwidthOf(adapter, card = '') {
+  const name = `${adapter?.description ?? ''} ${adapter?.device ?? ''} ${card}`;
   for (const [pattern, bytesPerSecond, source] of DATASHEET_BANDWIDTH) if (pattern.test(name)) return { bytesPerSecond, source };
   return null;
 }
@@ -64,7 +67,7 @@ function decodeTable(records, models, bandwidth, copyBandwidth, sides) {
       const tb = rb?.decode?.decodeTps;
       const cell = (r, value, digits) => (r?.error ? 'error' : fmt(value, digits));
       lines.push(
-        `| ${meta.label} | ${dtype} | ${bytes ? mb(bytes) : '–'} | ${fmt(bound)} | ${fmt(boundCopy)} | ${cell(ra, ta, 1)} | ${cell(rb, tb, 1)} | ${ta && tb ? fmt(ta / tb, 2) : '–'} | ${cell(ra, ra?.decode?.ttftMs)} ms | ${cell(rb, rb?.decode?.ttftMs)} ms | ${ta && bound ? fmt((100 * ta) / bound) : '–'} % |`,
+        `| ${meta.label} | ${dtype} | ${bytes ? mb(bytes) : '–'} | ${fmt(bound)} | ${fmt(boundCopy)} | ${cell(ra, ta, 1)} | ${cell(rb, tb, 1)} | ${ta && tb ? fmt(ta / tb, 2) : '–'} | ${cell(ra, ra?.decode?.ttftMs)} ms | ${cell(rb, rb?.decode?.ttftMs)} ms | ${ta && bound ? fmt((100 * ta) / bound, 1) : '–'} % |`,
       );
     }
   }
@@ -122,7 +125,7 @@ function adapterLines(adapter) {
     `- adapter: vendor \`${adapter.vendor}\`, architecture \`${adapter.architecture}\`, device \`${adapter.device || '–'}\`, description \`${adapter.description || '–'}\`${adapter.isFallbackAdapter ? ' (fallback adapter)' : ''}`,
     `- features: ${adapter.features?.map((f) => `\`${f}\``).join(', ') ?? '–'}`,
     `- limits: maxBufferSize ${adapter.limits?.maxBufferSize}, maxStorageBufferBindingSize ${adapter.limits?.maxStorageBufferBindingSize}`,
-    `- a 256 MiB copy kernel through WebGPU: ${adapter.copyGBs} GB/s (bytes read + written)`,
+    `- a 256 MiB copy kernel through WebGPU: ${Number.isFinite(adapter.copyGBs) ? `${adapter.copyGBs} GB/s (bytes read + written)` : adapter.copyGBs}`,
   ];
 }
 
@@ -130,7 +133,7 @@ function adapterLines(adapter) {
  * @param {{ browser?: object, node?: object, modelsDir?: string }} sources results of run-gpu.mjs / node-dawn.mjs
  * @param {string} target Markdown file to write.
  */
-export async function writeGpuReport({ browser, node }, target) {
+export async function writeGpuReport({ browser, node, card, notes }, target) {
   const models = { ...(node?.run?.models ?? {}), ...(browser?.run?.models ?? {}) };
   const out = [
     '# slm-elements on a real GPU (WebGPU)',
@@ -145,7 +148,7 @@ export async function writeGpuReport({ browser, node }, target) {
   ];
   if (browser?.run?.adapter) {
     const r = browser.run;
-    const bandwidth = bandwidthOf(r.adapter);
+    const bandwidth = bandwidthOf(r.adapter, card ?? r.card);
     const sides = [
       { side: 'library', label: '`<slm-chat>`' },
       { side: 'bare', label: 'bare pipeline' },
@@ -156,7 +159,7 @@ export async function writeGpuReport({ browser, node }, target) {
       `- ${r.date}; ${r.adapter.userAgent ?? ''}`,
       `- browser: \`${r.chromium}\` with \`${(r.config?.flags ?? []).join(' ')}\``,
       ...adapterLines(r.adapter),
-      `- bandwidth used for the bound: ${bandwidth ? bandwidth.source : 'unknown card'}; the second bound uses the copy kernel above`,
+      `- bandwidth used for the bound: ${bandwidth ? `${bandwidth.source}${card ?? r.card ? ` (card: ${card ?? r.card}, from nvidia-smi)` : ''}` : 'unknown card'}; the second bound uses the copy kernel above`,
       `- ${r.jobs?.length ?? 0} model × dtype jobs; reply ${browser.run.tokens ?? 128} tokens, ${browser.run.reps ?? 3} repetitions`,
       '',
       '### Decode (section 1): `<slm-chat>` and a bare transformers.js pipeline, side by side',
@@ -173,10 +176,17 @@ export async function writeGpuReport({ browser, node }, target) {
       '',
       ...(errorsOf(browser.records).length ? ['### Errors', '', ...errorsOf(browser.records), ''] : []),
     );
+    const missing = (r.jobs ?? []).filter((j) => !browser.records.some((x) => x.model === j.model && x.dtype === j.dtype));
+    if (missing.length) {
+      out.push(
+        `Not reached (the bench ended: ${r.outcome ?? '?'}${r.seconds ? `, ${r.seconds} s` : ''}): ${missing.map((j) => `${models[j.model]?.label ?? j.model} ${j.dtype}`).join(', ')}.`,
+        '',
+      );
+    }
   }
   if (node?.run?.adapter) {
     const r = node.run;
-    const bandwidth = bandwidthOf(r.adapter);
+    const bandwidth = bandwidthOf(r.adapter, card);
     out.push(
       '## In Node with Dawn (not a browser)',
       '',
@@ -194,7 +204,10 @@ export async function writeGpuReport({ browser, node }, target) {
     for (const [id, meta] of Object.entries(models)) {
       for (const dtype of DTYPE_ORDER) {
         const rec = node.records.find((x) => x.model === id && x.dtype === dtype);
-        if (!rec) continue;
+        if (!rec) {
+          if (node.run.dtypes?.includes?.(dtype) || node.records.some((x) => x.dtype === dtype)) out.push(`| ${meta.label} | ${dtype} | | | not reached (time limit) | | | | | |`);
+          continue;
+        }
         if (rec.error || rec.skipped) {
           out.push(`| ${meta.label} | ${dtype} | | | ${rec.skipped ?? `error: ${rec.error.split('\n')[0].slice(0, 120)}`} | | | | | |`);
           continue;
@@ -203,7 +216,7 @@ export async function writeGpuReport({ browser, node }, target) {
         const bytes = bytesPerToken(meta, dtype, prompt + (rec.decode?.tokens ?? 0) / 2);
         const bound = bandwidth && bytes ? bandwidth.bytesPerSecond / bytes : null;
         out.push(
-          `| ${meta.label} | ${dtype} | ${bytes ? mb(bytes) : '–'} | ${fmt(bound)} | ${fmt(rec.decode?.decodeTps, 1)} | ${rec.decode?.decodeTps && bound ? fmt((100 * rec.decode.decodeTps) / bound) : '–'} % | ${fmt(rec.decode?.ttftMs)} ms | ${fmt(rec.load?.ms)} ms | ${fmt(rec.load?.firstGenerationMs)} ms | ${(rec.followUp ?? []).map((t) => fmt(t.ttftMs)).join(' / ')} ms |`,
+          `| ${meta.label} | ${dtype} | ${bytes ? mb(bytes) : '–'} | ${fmt(bound)} | ${fmt(rec.decode?.decodeTps, 1)} | ${rec.decode?.decodeTps && bound ? fmt((100 * rec.decode.decodeTps) / bound, 1) : '–'} % | ${fmt(rec.decode?.ttftMs)} ms | ${fmt(rec.load?.ms)} ms | ${fmt(rec.load?.firstGenerationMs)} ms | ${(rec.followUp ?? []).map((t) => fmt(t.ttftMs)).join(' / ')} ms |`,
         );
       }
     }
@@ -212,10 +225,11 @@ export async function writeGpuReport({ browser, node }, target) {
   out.push('## Models', '', '| Model | shape (layers × hidden, heads / KV heads × head dim, MLP, vocab) | parameters | files fp32 / fp16 / q4 / q4f16 |', '| --- | --- | ---: | ---: |');
   for (const meta of Object.values(models)) {
     const s = meta.shape;
-    const sizes = DTYPE_ORDER.slice().reverse().map((d) => (meta.dtypes?.[d] ? gb(meta.dtypes[d].fileBytes) : '–')).join(' / ');
+    const sizes = ['fp32', 'fp16', 'q4', 'q4f16'].map((d) => (meta.dtypes?.[d] ? gb(meta.dtypes[d].fileBytes) : '–')).join(' / ');
     out.push(`| ${meta.label} | ${s.layers} × ${s.hidden}, ${s.heads} / ${s.kv_heads} × ${s.head_dim}, ${s.intermediate}, ${s.vocab}${s.qk_norm ? ', q/k norm' : ''} | ${(meta.parameters / 1e6).toFixed(0)} M | ${sizes} |`);
   }
   out.push('');
+  if (notes) out.push(notes.trimEnd(), '');
   writeFileSync(target, `${out.join('\n')}\n`);
 }
 
@@ -225,9 +239,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       browser: { type: 'string', default: 'bench/out/gpu-results.json' },
       node: { type: 'string', default: 'bench/out/gpu-node-results.json' },
       md: { type: 'string', default: 'bench/RESULTS-GPU.md' },
+      card: { type: 'string' },
+      notes: { type: 'string' },
     },
   });
   const read = (file) => (file && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
-  await writeGpuReport({ browser: read(values.browser), node: read(values.node) }, resolve(values.md));
+  const notes = values.notes ? readFileSync(values.notes, 'utf8') : undefined;
+  await writeGpuReport({ browser: read(values.browser), node: read(values.node), card: values.card, notes }, resolve(values.md));
   console.log(`wrote ${values.md}`);
 }

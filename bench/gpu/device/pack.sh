@@ -25,7 +25,9 @@ if [ ! -f chromium.br.aa ]; then
   rm -rf package
 fi
 xzc node node.xz; xzc dawn.node dawn.node.xz
-mkdir -p debs && (cd debs && ls libvulkan1_*.deb >/dev/null 2>&1 || apt-get download libvulkan1 2>/dev/null)
+# Debian's Vulkan loader and glvnd: NVIDIA's Vulkan driver (libGLX_nvidia.so.0) needs libGLdispatch.so.0.
+mkdir -p debs && (cd debs && for p in libvulkan1 libglvnd0 libegl1 libgl1 libglx0 libgles2 libopengl0; do
+  ls ${p}_*.deb >/dev/null 2>&1 || apt-get download $p; done)
 
 rm -rf "$DEST" && mkdir -p "$DEST"
 cp "$HERE/remote.sh" "$HERE/configs.json" "$DEST/"

@@ -2,10 +2,11 @@
 # What runs on the borrowed GPU machine (issue 19), one step per `run` call, from the checkout's
 # root with the payload of bench/gpu/device/pack.sh carried in .gpu/. The machine reaches no
 # package registry and takes 64 MiB a call; it keeps /root while it stays warm between calls.
-#   call1: Node, the site (built library, pages, transformers.js), the models, Dawn;
-#          then the Node + Dawn bench (kernel figures even if no browser reaches the GPU)
+#   call1: Node, the site (built library, pages, transformers.js), Dawn's adapter (a probe that
+#          takes seconds, before anything long), the models; NODE_BENCH=1: the Node + Dawn bench too
 #   call2: headless Chromium + the headless-surface layer; probes; the browser bench
 #   bench: the browser bench again (ONLY=... DTYPES=... to pick jobs)
+#   node:  the Node + Dawn bench (kernel figures even if no browser reaches the GPU)
 set -u
 step=$1
 P=${P:-$PWD/.gpu}; G=/root/g; S=/root/site; M=/root/models; R=$OUT/results
@@ -28,6 +29,15 @@ install_layer() {
   sed "s#\./libVkLayer_slm_headless_surface.so#$G/libVkLayer_slm_headless_surface.so#" $P/layer/manifest.json > /etc/vulkan/implicit_layer.d/slm_headless_surface.json
 }
 
+# The bare pipeline in Node on Dawn (kernel figures).
+node_bench() {
+  vulkan_env
+  (cd $S && DAWN_NODE_VERSION="webgpu 0.6.2" timeout ${NODE_SECONDS:-150} node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --models $M \
+    --dtypes ${DTYPES:-q4,fp32} --reps ${REPS:-2} --tokens 128 --out $R/gpu-node-results.json 2>&1 | grep -v '^ ' | tail -40
+   node bench/gpu/report.mjs --browser none --node $R/gpu-node-results.json --md $R/RESULTS-GPU-node.md)
+  mkdir -p /root/keep && cp $R/gpu-node-results.json /root/keep/
+}
+
 case $step in
 call1)
   stamp "machine"; nvidia-smi -L; nvidia-smi --query-gpu=name,memory.total,clocks.max.memory,driver_version --format=csv,noheader
@@ -38,16 +48,23 @@ call1)
   mkdir -p $G/debs && cp $P/debs/*.deb $G/debs/ && cp $P/chromium.br.aa $G/
   vulkan_env; ldd /usr/local/nvidia/lib64/libGLX_nvidia.so.0 2>&1 | grep -iE 'not found|GLdispatch'
   rm -rf $S && mkdir -p $S && python3 -c "import tarfile,sys; tarfile.open(sys.argv[1]).extractall(sys.argv[2])" $P/site.tar.xz $S
+  stamp "dawn probe"
+  (cd $S && timeout 60 node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --probe) > $R/dawn-probe.json 2> $R/dawn-probe.log
+  echo "probe exit $?"; grep -v '^  *"[a-z0-9-]*",\?$' $R/dawn-probe.json; tail -20 $R/dawn-probe.log
   stamp "models"
-  python3 $S/bench/gpu/make_models.py --tokenizer $S/tok --out $M --jobs 12 --dtypes ${MODEL_DTYPES:-fp32,fp16,q4,q4f16} 2>&1 | tee $R/models.log
-  du -sh $M/*; stamp "models done"
-  vulkan_env
-  cd $S && DAWN_NODE_VERSION="webgpu 0.6.2" timeout ${NODE_SECONDS:-150} node bench/gpu/node-dawn.mjs --dawn $G/dawn.node --models $M --dtypes ${DTYPES:-q4,fp32} --reps 2 --tokens 128 --out $R/gpu-node-results.json 2>&1 | grep -v '^ ' | tail -40
-  node bench/gpu/report.mjs --browser none --node $R/gpu-node-results.json --md $R/RESULTS-GPU-node.md
-  mkdir -p /root/keep && cp $R/gpu-node-results.json /root/keep/
+  python3 $S/bench/gpu/make_models.py --tokenizer $S/tok --out $M --jobs 12 --dtypes ${MODEL_DTYPES:-fp32,fp16,q4,q4f16} > $R/models.log 2>&1
+  tail -5 $R/models.log; du -sh $M/*; stamp "models done"
+  mkdir -p /root/keep; cp $R/dawn-probe.json /root/keep/
+  [ "${NODE_BENCH:-0}" = 1 ] && node_bench
   stamp "call1 done"
   ;;
+node)
+  [ -x $G/node ] || { echo "fresh machine: call1 first"; exit 3; }
+  node_bench
+  stamp "node done"
+  ;;
 call2)
+  [ -x $G/node ] || { echo "fresh machine: call1 first"; exit 3; }
   stamp "chromium"
   cat $G/chromium.br.aa $P/chromium.br.ab > $G/chromium.br
   node -e "const z=require('zlib'),fs=require('fs');fs.writeFileSync('$G/chromium',z.brotliDecompressSync(fs.readFileSync('$G/chromium.br')))" && chmod +x $G/chromium && rm $G/chromium.br
@@ -62,6 +79,7 @@ call2)
   stamp "call2 done"
   ;;
 bench)
+  [ -x $G/chromium ] || { echo "fresh machine: call1 and call2 first"; exit 3; }
   vulkan_env; install_layer
   export LD_LIBRARY_PATH=$G/lib:$G FONTCONFIG_PATH=$G VK_LOADER_DEBUG=error,warn
   cp /root/keep/gpu-node-results.json $R/ 2>/dev/null

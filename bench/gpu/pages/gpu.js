@@ -287,7 +287,7 @@ async function main() {
   const shaderF16 = adapter.features?.includes('shader-f16');
   await customElements.whenDefined('slm-chat');
   for (const job of plan.jobs ?? []) {
-    if (/f16/.test(job.dtype) && !shaderF16) {
+    if (/16/.test(job.dtype) && !shaderF16) { // fp16 and q4f16 compute in f16
       await report({ kind: 'job', ...job, skipped: 'the adapter has no shader-f16' });
       continue;
     }
