@@ -405,7 +405,8 @@ hardly depend on what else the machine is doing.
 3. **Main thread.** While a reply streams: long tasks from a \`PerformanceObserver('longtask')\` in
    the page, total blocking time = Σ(duration − 50 ms), main-thread busy time (\`TaskDuration\`
    over the reply's wall time) and main-thread CPU time per token (\`ThreadTime\`). The reference
-   runs the same bare pipeline on the page's main thread, appending each token to the page. On the
+   runs the same bare pipeline on the main thread of a page of its own (its own renderer process,
+   as in 9), appending each token to the page; section 1's main-thread rate comes from it too. On the
    render page (below), the chat also waits 3 s with a reply pending and no token arriving, which
    shows what merely displaying "a reply is on its way" costs.
 4. **Streaming render.** No model: a deterministic markdown-heavy reply (headings, emphasis, code

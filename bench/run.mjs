@@ -858,10 +858,10 @@ async function benchOverhead(ctx) {
   log(`overhead ${BENCH_MODEL}: chat ${bench.widgetTps} tok/s vs bare worker ${bench.bareWorkerTps} tok/s (×${bench.tpsRatio}); engine API alone ${bench.engineTps} tok/s (×${bench.engineTpsRatio}); CPU ms/token chat ${bench.cpuMsPerToken.chat}, engine ${bench.cpuMsPerToken.engine}, bare ${bench.cpuMsPerToken.bare}; TTFT ${bench.widgetTtftMs} vs ${bench.bareWorkerTtftMs} ms`);
 
   // The same bare pipeline on the main thread, for reference.
-  await ctx.mainPipeline(page);
+  const mainSide = await ctx.mainPipeline();
   const main = [];
   for (let rep = 0; rep < Math.max(1, Math.ceil(REPS / 2)); rep++) {
-    main.push(await page.evaluate(([m, n]) => bench.bareMainGenerate(m, n), [[{ role: 'user', content: PROMPT }], REPLY_TOKENS]));
+    main.push(await mainSide.page.evaluate(([m, n]) => bench.bareMainGenerate(m, n), [[{ role: 'user', content: PROMPT }], REPLY_TOKENS]));
   }
   const mainTps = median(main.map((r) => r.decodeTps));
   log(`overhead: bare main-thread pipeline ${round(mainTps)} tok/s`);
@@ -893,16 +893,18 @@ async function benchOverhead(ctx) {
 
 // 3. Main thread while a reply streams.
 async function benchMainThread(ctx) {
-  const { page, cdp } = await openModelPage(ctx);
-  await ctx.mainPipeline(page);
+  const model = await openModelPage(ctx);
+  const { page } = model;
+  const mainSide = await ctx.mainPipeline();
   const messages = [{ role: 'user', content: PROMPT }];
-  const measure = async (run) => {
-    const m0 = await metrics(cdp);
-    const t0 = await page.evaluate(() => bench.now());
+  /** Runs `run` and measures the main thread of `side`'s page meanwhile. */
+  const measure = async (side, run) => {
+    const m0 = await metrics(side.cdp);
+    const t0 = await side.page.evaluate(() => bench.now());
     const result = await run();
-    const t1 = await page.evaluate(() => bench.now());
-    const m1 = await metrics(cdp);
-    const tasks = await page.evaluate(([a, b]) => bench.longTasksBetween(a, b), [t0, t1]);
+    const t1 = await side.page.evaluate(() => bench.now());
+    const m1 = await metrics(side.cdp);
+    const tasks = await side.page.evaluate(([a, b]) => bench.longTasksBetween(a, b), [t0, t1]);
     const busyMs = (m1.TaskDuration - m0.TaskDuration) * 1000;
     const cpuMs = (m1.ThreadTime - m0.ThreadTime) * 1000;
     return { tokens: result.tokens, wallMs: t1 - t0, busyMs, cpuMs, busyShare: busyMs / (t1 - t0), ...tasks };
@@ -912,13 +914,13 @@ async function benchMainThread(ctx) {
   const reps = QUICK ? 1 : 2;
   for (let rep = 0; rep < reps; rep++) {
     widget.push(
-      await measure(async () => {
+      await measure(model, async () => {
         const r = await page.evaluate((p) => bench.chatTurn(0, p), PROMPT);
         await page.evaluate(() => bench.clearChat(0));
         return r;
       }),
     );
-    naive.push(await measure(() => page.evaluate(([m, n]) => bench.bareMainGenerate(m, n), [messages, REPLY_TOKENS])));
+    naive.push(await measure(mainSide, () => mainSide.page.evaluate(([m, n]) => bench.bareMainGenerate(m, n), [messages, REPLY_TOKENS])));
   }
   const summary = (runs) => ({
     tokens: median(runs.map((r) => r.tokens)),
@@ -1101,16 +1103,24 @@ async function benchStructured(ctx) {
 
 const server = await startBenchServer();
 const browser = await launchBrowser();
-let mainPipelineLoaded = false;
+let mainPipelinePage;
 const ctx = {
   server,
   browser,
-  /** Loads the bare pipeline on the model page's main thread, once. */
-  async mainPipeline(page) {
-    if (mainPipelineLoaded) return;
-    await page.evaluate(({ model, device }) => bench.loadBareMain(model, device), { model: BENCH_MODEL, device: DEVICE });
-    await page.evaluate(([m, n]) => bench.bareMainGenerate(m, n), [[{ role: 'user', content: PROMPT }], 16]);
-    mainPipelineLoaded = true;
+  /**
+   * A page of its own (own browser context, so own renderer process) with the bare pipeline on
+   * its main thread, loaded once: the reference of sections 1 and 3. Not on the model page, which
+   * already holds the library's and the bare worker's ONNX Runtime (see section 9 on three copies
+   * in one renderer).
+   */
+  async mainPipeline() {
+    if (!mainPipelinePage) {
+      const opened = await openBenchPage(browser, server.origin);
+      await opened.page.evaluate(({ model, device }) => bench.loadBareMain(model, device), { model: BENCH_MODEL, device: DEVICE });
+      await opened.page.evaluate(([m, n]) => bench.bareMainGenerate(m, n), [[{ role: 'user', content: PROMPT }], 16]);
+      mainPipelinePage = opened;
+    }
+    return mainPipelinePage;
   },
 };
 const results = { meta: await describeRun(browser) };
@@ -1154,6 +1164,7 @@ try {
   if (modelPage) results.meta.resolved = modelPage.resolved;
 } finally {
   await modelPage?.context.close().catch(() => {});
+  await mainPipelinePage?.context.close().catch(() => {});
   await browser.close();
   await server.close();
 }
