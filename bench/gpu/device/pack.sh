@@ -5,7 +5,7 @@
 # re-compressed here so that each call stays under 64 MiB and the machine needs no tool but
 # python3 (lzma, tarfile) and the Node binary carried in call1. Run `npm run build` first.
 set -eu
-step=$1; DEST=$2
+step=$1; DEST=$(mkdir -p "$2" && cd "$2" && pwd)   # absolute: the script changes to its cache folder below
 HERE=$(cd "$(dirname "$0")" && pwd); REPO=$(cd "$HERE/../../.." && pwd)
 C=${CACHE:-$REPO/bench/out/gpu-device}   # downloads and compressed parts, kept between runs
 mkdir -p "$C" && cd "$C"
