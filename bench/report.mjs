@@ -239,7 +239,7 @@ export async function writeResultsMarkdown(r, path) {
     ['Browser', meta.browser],
     ['Device', `${meta.device}${meta.resolved ? ` (${meta.resolved.device}, ${meta.resolved.dtype})` : ''}; ONNX Runtime single-threaded (the page is not cross-origin isolated)`],
     ['Models (random weights)', `\`slm-bench\`: ${shape(model)}<br>\`slm-tiny\`: ${shape(tiny)}`],
-    ['Run', `${meta.quick ? 'quick, ' : ''}${meta.reps} repetitions (medians; ${meta.decodeReps ?? meta.reps} rounds for decode speed), replies of ${meta.replyTokens} tokens, ${meta.durationS} s in all; commit ${meta.gitCommit ?? '?'}${meta.note ? `. ${meta.note}` : ''}`],
+    ['Run', `${meta.quick ? 'quick, ' : ''}${meta.reps} repetitions (medians; ${meta.decodeReps ?? meta.reps} rounds for decode speed${meta.fastReps ? `, ${meta.fastReps} at the high rate` : ''}), replies of ${meta.replyTokens} tokens, ${meta.durationS} s in all; commit ${meta.gitCommit ?? '?'}${meta.note ? `. ${meta.note}` : ''}`],
     ['Machine load', `load averages (1, 5, 15 min) ${meta.loadAverageAtStart ?? '?'} at the start, ${meta.loadAverageAtEnd ?? '?'} at the end: other work on the machine slows wall-clock figures, hence ratios within rounds, an A/A control and CPU times`],
   ]));
   out.push('');
