@@ -460,7 +460,8 @@ hardly depend on what else the machine is doing.
    then 1, 2 or 4 tabs each open the page with a provider (\`share="page"\` or \`"origin"\`), time
    \`provider.load()\` and send one message. Also 1, 2 and 4 tabs of the same page without any
    provider: what a tab costs the browser by itself. Memory is summed over every renderer process
-   (tabs, their dedicated workers, the shared worker) after a garbage collection in each tab, median
+   (tabs, their dedicated workers, the shared worker) after a garbage collection in each tab and
+   each worker (a worker that has just loaded a model still holds the downloaded file), median
    of 5 samples: PSS (\`/proc/<pid>/smaps_rollup\`: each page counted once, shared pages split
    between the processes that map them; the sum is the memory the processes take together), RSS
    (shared pages, Chromium's code among them, counted once per process) and private memory (what

@@ -617,7 +617,7 @@ async function benchTabs(ctx) {
 // on the main thread, on a model that decodes at well over 150 tokens/s.
 //
 // Each setup has a browser context, so a renderer process, of its own, as on a real site (which
-// runs the library or a bare pipeline, not both). Three copies of ONNX Runtime's 12 MB wasm in
+// runs the library or a bare pipeline, not both). Three copies of ONNX Runtime's 27 MB wasm in
 // one renderer (our worker, a bare worker, the main thread) keep V8 compiling it in the
 // background during every generation: measured with per-thread CPU, the renderer's thread pool
 // spent ~2 s per 256-token reply (~0.1 s with any one or two of them), every setup slowed from
@@ -642,9 +642,14 @@ async function threadCpu(pids) {
 }
 
 /** PIDs of the browser's renderer processes (DevTools `SystemInfo`). */
-async function rendererPids(cdp) {
-  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo').catch(() => ({ processInfo: [] }));
-  return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+async function rendererPids(browser) {
+  const session = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = await session.send('SystemInfo.getProcessInfo').catch(() => ({ processInfo: [] }));
+    return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+  } finally {
+    await session.detach().catch(() => {});
+  }
 }
 
 async function benchFast(ctx) {
@@ -678,7 +683,7 @@ async function benchFast(ctx) {
     for (let i = 0; i < 2; i++) for (const run of Object.values(runs)) await run();
     // CPU: per page from DevTools (its renderer process), per thread from /proc summed over all
     // renderers (the idle pages add next to nothing).
-    const renderers = await rendererPids(await ctx.browser.newBrowserCDPSession());
+    const renderers = await rendererPids(ctx.browser);
     const results = { chat: [], engine: [], worker: [], main: [], control: [] };
     const threads = { chat: {}, engine: {}, worker: {}, main: {}, control: {} };
     const arms = Object.keys(runs);
