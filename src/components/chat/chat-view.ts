@@ -466,7 +466,6 @@ export class ChatView implements ElementView, ReactiveController {
     });
   };
 
-
   /** Copy buttons of code blocks are handled here, by delegation (the renderer adds no listeners). */
   private readonly onLogClick = async (event: MouseEvent) => {
     const button = (event.target as Element).closest<HTMLButtonElement>('[data-copy]');

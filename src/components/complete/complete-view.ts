@@ -285,7 +285,6 @@ export class CompleteView implements ElementView, ReactiveController {
     document[method]('scroll', this.onLayoutChange, true);
   }
 
-
   private readonly copyValue = async () => {
     try {
       await navigator.clipboard.writeText(this.value);

@@ -60,7 +60,6 @@ export class FillView implements ElementView {
     adoptViewStyles(host, [progressStyles]);
   }
 
-
   private get text(): FillStrings {
     return { ...DEFAULT_FILL_STRINGS, ...this.host.strings };
   }
