@@ -3,7 +3,7 @@
  * downloaded browser), opening bench pages, and what can only be measured from outside a page:
  * DevTools metrics (main-thread task time), JS heaps of the page and its workers, process memory.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
@@ -64,10 +64,9 @@ export async function memory(browser, cdp) {
     const samples = [];
     for (let i = 0; i < 5; i++) {
       if (i) await new Promise((resolve) => setTimeout(resolve, 300));
-      const { processInfo } = await session.send('SystemInfo.getProcessInfo');
       let largest = 0;
-      for (const process of processInfo.filter((p) => p.type === 'renderer')) {
-        const status = await readFile(`/proc/${process.id}/status`, 'utf8').catch(() => '');
+      for (const pid of await rendererPids(session)) {
+        const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
         largest = Math.max(largest, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
       }
       samples.push(largest);
@@ -84,6 +83,29 @@ export async function memory(browser, cdp) {
   } finally {
     await session.detach().catch(() => {});
   }
+}
+
+/** PIDs of the browser's renderer processes (tabs, workers), from a browser-level DevTools `session`. */
+export async function rendererPids(session) {
+  const { processInfo } = await session.send('SystemInfo.getProcessInfo');
+  return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+}
+
+/** CPU time (ms) per thread name, summed over the processes `pids` (Linux /proc). */
+export async function threadCpu(pids) {
+  const out = {};
+  for (const pid of pids) {
+    const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
+    for (const tid of tasks) {
+      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+      if (!stat) continue;
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime + stime, in clock ticks (100 per second on Linux).
+      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+    }
+  }
+  return out;
 }
 
 /**
@@ -136,13 +158,12 @@ export async function totalRendererRss(browser, cdps) {
     const samples = [];
     for (let i = 0; i < 5; i++) {
       if (i) await new Promise((resolve) => setTimeout(resolve, 300));
-      const { processInfo } = await session.send('SystemInfo.getProcessInfo');
       let rss = 0;
       let pss = 0;
       let own = 0;
-      for (const process of processInfo.filter((p) => p.type === 'renderer')) {
-        rss += kib(await readFile(`/proc/${process.id}/status`, 'utf8').catch(() => ''), 'VmRSS');
-        const rollup = await readFile(`/proc/${process.id}/smaps_rollup`, 'utf8').catch(() => '');
+      for (const pid of await rendererPids(session)) {
+        rss += kib(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''), 'VmRSS');
+        const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
         pss += kib(rollup, 'Pss');
         own += kib(rollup, 'Private_Clean') + kib(rollup, 'Private_Dirty');
       }

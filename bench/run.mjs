@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { firstUseBytes, measure as measureBundle } from '../scripts/bundle-budget.mjs';
-import { launchBrowser, memory, metrics, openBenchPage, totalRendererRss } from './browser.mjs';
+import { launchBrowser, memory, metrics, openBenchPage, rendererPids, threadCpu, totalRendererRss } from './browser.mjs';
 import { printTable, writeResultsMarkdown } from './report.mjs';
 import { startBenchServer } from './server.mjs';
 
@@ -573,6 +573,13 @@ async function benchSharing(ctx) {
 
 async function benchTabs(ctx) {
   const rows = [];
+  /** Memory of every renderer now, as a row of `share` with `tabs` (and, with a model, each tab's time to ready). */
+  const record = async (share, tabs, readyMs) => {
+    const { rss: rssBytes, pss: pssBytes, private: privateBytes } = await totalRendererRss(ctx.browser, tabs.map((tab) => tab.cdp));
+    rows.push({ share, tabs: tabs.length, ...(readyMs ? { readyMs } : {}), rssBytes, pssBytes, privateBytes });
+    const what = readyMs ? `${share} ×${tabs.length}: ready ${readyMs.join(' / ')} ms,` : `without a model ×${tabs.length}:`;
+    log(`tabs ${what} renderer RSS ${round(rssBytes / 2 ** 20, 0)} MiB, PSS ${round(pssBytes / 2 ** 20, 0)} MiB, private ${round(privateBytes / 2 ** 20, 0)} MiB`);
+  };
   for (const share of ['none', 'page', 'origin']) {
     for (const count of QUICK ? [1, 2] : [1, 2, 4]) {
       const context = await ctx.browser.newContext({ viewport: { width: 1000, height: 800 } });
@@ -580,9 +587,7 @@ async function benchTabs(ctx) {
         if (share === 'none') {
           const tabs = [];
           for (let i = 0; i < count; i++) tabs.push(await openBenchPage(ctx.browser, ctx.server.origin, context));
-          const { rss: rssBytes, pss: pssBytes, private: privateBytes } = await totalRendererRss(ctx.browser, tabs.map((tab) => tab.cdp));
-          rows.push({ share, tabs: count, rssBytes, pssBytes, privateBytes });
-          log(`tabs without a model ×${count}: renderer RSS ${round(rssBytes / 2 ** 20, 0)} MiB, PSS ${round(pssBytes / 2 ** 20, 0)} MiB, private ${round(privateBytes / 2 ** 20, 0)} MiB`);
+          await record(share, tabs);
           continue;
         }
         // Cache Storage is warm first (one visit loaded the model and left), as for a site's
@@ -601,9 +606,7 @@ async function benchTabs(ctx) {
         }
         // Every tab really uses its engine once.
         for (const tab of tabs) await tab.page.evaluate((p) => bench.chatTurn(0, p), 'Hello!');
-        const { rss: rssBytes, pss: pssBytes, private: privateBytes } = await totalRendererRss(ctx.browser, tabs.map((tab) => tab.cdp));
-        rows.push({ share, tabs: count, readyMs, rssBytes, pssBytes, privateBytes });
-        log(`tabs ${share} ×${count}: ready ${readyMs.join(' / ')} ms, renderer RSS ${round(rssBytes / 2 ** 20, 0)} MiB, PSS ${round(pssBytes / 2 ** 20, 0)} MiB, private ${round(privateBytes / 2 ** 20, 0)} MiB`);
+        await record(share, tabs, readyMs);
       } finally {
         await context.close();
       }
@@ -623,34 +626,6 @@ async function benchTabs(ctx) {
 // spent ~2 s per 256-token reply (~0.1 s with any one or two of them), every setup slowed from
 // ~300 to ~180 tok/s, and `--js-flags=--liftoff-only` made that work vanish. That is an artefact
 // of the side-by-side page, not a cost of either setup.
-
-/** CPU time (ms) per thread name, summed over the processes `pids` (Linux /proc). */
-async function threadCpu(pids) {
-  const out = {};
-  for (const pid of pids) {
-    const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
-    for (const tid of tasks) {
-      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
-      if (!stat) continue;
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime + stime, in clock ticks (100 per second on Linux).
-      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
-    }
-  }
-  return out;
-}
-
-/** PIDs of the browser's renderer processes (DevTools `SystemInfo`). */
-async function rendererPids(browser) {
-  const session = await browser.newBrowserCDPSession();
-  try {
-    const { processInfo } = await session.send('SystemInfo.getProcessInfo').catch(() => ({ processInfo: [] }));
-    return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
-  } finally {
-    await session.detach().catch(() => {});
-  }
-}
 
 async function benchFast(ctx) {
   const open = async () => openBenchPage(ctx.browser, ctx.server.origin);
@@ -683,7 +658,9 @@ async function benchFast(ctx) {
     for (let i = 0; i < 2; i++) for (const run of Object.values(runs)) await run();
     // CPU: per page from DevTools (its renderer process), per thread from /proc summed over all
     // renderers (the idle pages add next to nothing).
-    const renderers = await rendererPids(ctx.browser);
+    const session = await ctx.browser.newBrowserCDPSession();
+    const renderers = await rendererPids(session);
+    await session.detach();
     const results = { chat: [], engine: [], worker: [], main: [], control: [] };
     const threads = { chat: {}, engine: {}, worker: {}, main: {}, control: {} };
     const arms = Object.keys(runs);
