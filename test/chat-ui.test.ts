@@ -509,6 +509,12 @@ describe('<slm-chat> look: icon buttons, tooltips, typing indicator, Send', () =
     await chat.updateComplete;
     expect(q(chat, '[part="typing-indicator"]')).to.equal(null);
     expect(q(chat, '[part~="assistant-message"] [part~="message-content"]')!.textContent).to.not.equal('');
+    // Then a steady dot after the text: nothing in the transcript animates while text streams
+    // (a pulse made the browser draw 60 frames a second for the whole reply; bench section 9).
+    const streaming = q(chat, '.streaming')!;
+    const cursors = [streaming, ...streaming.querySelectorAll('*')].filter((el) => getComputedStyle(el, '::after').content === '""');
+    expect(cursors.length, 'one cursor').to.equal(1);
+    expect(getComputedStyle(cursors[0]!, '::after').animationName).to.equal('none');
     chat.stop();
     await reply;
   });
