@@ -38,11 +38,11 @@ export function summaryRows(r) {
     add(
       9,
       `Decode tok/s at a high rate (${q.model}), <slm-chat> ÷ the faster bare setup: a bare pipeline in a worker or on the main thread${q.faster ? ', each setup in a tab of its own' : ''} (median of per-round ratios)`,
-      `${q.chatTps} vs worker ${q.workerTps} / main thread ${q.mainTps}: ${q.ratioToFaster}${q.faster ? ` (of ${setup(q.faster)})` : ''}`,
+      `${q.chatTps} vs worker ${q.workerTps} / main thread ${q.mainTps}: ${q.ratioToFaster}${q.faster ? ` (of ${setup(q.faster)})` : ''}${q.ratioToFasterInterval ? `, 95% interval ${q.ratioToFasterInterval.join('–')}` : ''}`,
       '≥ 0.97 (at ≥ 150 tok/s)',
       q.ratioToFaster >= 0.97 && Math.max(q.workerTps, q.mainTps) >= 150,
     );
-    if (q.control) add(9, 'A/A control: a second bare worker tab ÷ the first, same rounds (noise on this machine)', `median ${q.control.ratio}, range ${q.control.min}–${q.control.max}`, '(≈ 1)');
+    if (q.control) add(9, 'A/A control: a second bare worker tab ÷ the first, same rounds (noise on this machine)', `median ${q.control.ratio}${q.control.interval ? ` (95% interval ${q.control.interval.join('–')})` : ''}, range ${q.control.min}–${q.control.max}`, '(≈ 1)');
     if (q.engineToFaster !== undefined) add(9, 'Engine API alone (no element) ÷ the faster bare setup', `${q.engineTps} tok/s: ${q.engineToFaster}`, '');
     if (q.ratioToFasterPerRound !== undefined) add(9, "Chat ÷ the faster of each round's two bare runs (how this was reported before; biased low: the larger of two noisy rates)", `${q.ratioToFasterPerRound}`, '');
     const cpu = q.cpuMsPerToken;
@@ -454,7 +454,8 @@ hardly depend on what else the machine is doing.
    the background during every reply (the renderer's thread pool took ~2 s of CPU per 256-token
    reply instead of ~0.1 s, and every setup slowed from ~300 to ~180 tokens/s). A second bare-worker
    tab is the A/A control. Rounds rotate the order; "the faster bare setup" is the one with the
-   higher median rate, and the headline is the median of the chat's per-round ratios to it. CPU per
+   higher median rate, and the headline is the median of the chat's per-round ratios to it, with a
+   95% bootstrap interval (one round's ratio of two identical setups spreads ±11% here). CPU per
    token is each tab's renderer process (\`ProcessTime\`), and per thread from \`/proc/<pid>/task\`.
 10. **Tabs.** In a fresh browser context, one visit loads \`slm-bench\` into Cache Storage and leaves;
    then 1, 2 or 4 tabs each open the page with a provider (\`share="page"\` or \`"origin"\`), time
