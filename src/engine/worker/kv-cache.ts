@@ -75,6 +75,50 @@ export function cropCache(lib: Transformers, cache: KvCache, keep: number): KvCa
   return new lib.DynamicCache(entries);
 }
 
+/**
+ * Makes every KV cache free a CPU tensor's memory as soon as a forward pass replaces it (from now
+ * on, in this worker). transformers.js' `DynamicCache.update` frees replaced GPU tensors and
+ * leaves CPU ones to the garbage collector, so on WebAssembly each generated token left the
+ * previous step's whole cache behind (it grows with the reply: ~0.9 MB per token at 220
+ * positions of `slm-fast`) while ONNX Runtime allocated the next one afresh, and the worker's
+ * thread spent ~0.9 ms per token in the kernel on ~220 page faults (memory never yet touched,
+ * handed out and zeroed page by page). Freed at once (`ArrayBuffer.prototype.transfer(0)`), the
+ * same memory serves the next step's outputs, which are a few bytes larger.
+ *
+ * Safe because a cache owns its tensors: a step's inputs are copied into ONNX Runtime's memory
+ * before it runs, the generate loop then keeps only the new ones, and the conversation store
+ * keeps the cache object (updated in place), never single tensors. A tensor whose data is a view
+ * of a larger buffer is left alone.
+ */
+export function freeReplacedTensors(lib: Transformers): void {
+  const prototype = lib.DynamicCache.prototype as unknown as CacheUpdate;
+  if (prototype[FREES]) return;
+  const { update } = prototype;
+  prototype.update = function (this: Record<string, Tensor>, entries: Record<string, Tensor>) {
+    for (const key in entries) {
+      const previous = this[key];
+      if (previous && previous !== entries[key] && previous.location === 'cpu') freeTensorData(previous);
+    }
+    update.call(this, entries);
+  };
+  prototype[FREES] = true;
+}
+
+const FREES = Symbol('slm-frees-replaced-tensors');
+/** `DynamicCache.prototype` as patched here. */
+interface CacheUpdate {
+  update: (this: Record<string, Tensor>, entries: Record<string, Tensor>) => void;
+  [FREES]?: true;
+}
+
+/** Gives a CPU tensor's memory back now (its data becomes empty). */
+function freeTensorData(tensor: Tensor): void {
+  const data = tensor.data as TensorData;
+  const buffer = data.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+  if (typeof buffer.transfer !== 'function' || data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return;
+  buffer.transfer(0);
+}
+
 /** The typed arrays a CPU tensor may hold (everything but plain arrays). */
 export type TensorData = Exclude<ArrayBufferView, DataView>;
 

@@ -9,7 +9,7 @@
 import { ConversationCacheStore, planCacheReuse, type CachedConversation, type CacheLease } from './conversation-cache.js';
 import { SlmError, errorText, type SlmWarningData } from '../shared/errors.js';
 import { classifyRunError } from './failure-classification.js';
-import { cacheBytes, canCrop, cropCache, disposeQuietly, type KvCache } from './kv-cache.js';
+import { cacheBytes, canCrop, cropCache, disposeQuietly, freeReplacedTensors, type KvCache } from './kv-cache.js';
 import { loadModel, queryModel, type LoadedModel, type LoadReport } from './model-loader.js';
 import { fitPrompt, idsOf, type PromptFit } from './prompt.js';
 import { Scheduler, type JobSource, type RunningJob } from './scheduler.js';
@@ -101,6 +101,7 @@ export class ModelHost {
         },
       ).then((loaded) => {
         const { model } = loaded;
+        freeReplacedTensors(loaded.lib);
         const forward = model.forward.bind(model);
         model.forward = async (inputs: Parameters<typeof forward>[0]) => {
           const due = this.scheduler.yieldIfDue();
