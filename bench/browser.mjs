@@ -91,8 +91,11 @@ export async function rendererPids(session) {
   return processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
 }
 
-/** CPU time (ms) per thread name, summed over the processes `pids` (Linux /proc). */
-export async function threadCpu(pids) {
+/**
+ * CPU time (ms, user + system) and minor page faults per thread name, summed over the processes
+ * `pids` (Linux /proc/<pid>/task/<tid>/stat).
+ */
+export async function threadStats(pids) {
   const out = {};
   for (const pid of pids) {
     const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
@@ -101,8 +104,10 @@ export async function threadCpu(pids) {
       if (!stat) continue;
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime + stime, in clock ticks (100 per second on Linux).
-      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10;
+      const entry = (out[name] ??= { cpuMs: 0, minorFaults: 0 });
+      // minflt, then utime + stime in clock ticks (100 per second on Linux).
+      entry.minorFaults += Number(fields[7]);
+      entry.cpuMs += (Number(fields[11]) + Number(fields[12])) * 10;
     }
   }
   return out;

@@ -52,6 +52,8 @@ export function summaryRows(r) {
       const worker = (arm) => threads[arm]?.DedicatedWorker ?? 0;
       add(9, 'CPU per token on the model\'s thread (the worker thread; the main thread for the bare main-thread setup): chat / engine API / bare worker / bare main thread', `${worker('chat')} / ${worker('engine')} / ${worker('worker')} / ${threads.main?.chromium ?? 0} ms`, '');
     }
+    const faults = q.modelThreadFaultsPerToken;
+    if (faults) add(9, 'Page faults per token on the model\'s thread (memory the kernel hands out afresh): chat / engine API / bare worker / bare main thread', `${faults.chat} / ${faults.engine} / ${faults.worker} / ${faults.main}`, '(reported)');
   }
 
   const tabs = r.tabs;
@@ -456,7 +458,8 @@ hardly depend on what else the machine is doing.
    tab is the A/A control. Rounds rotate the order; "the faster bare setup" is the one with the
    higher median rate, and the headline is the median of the chat's per-round ratios to it, with a
    95% bootstrap interval (one round's ratio of two identical setups spreads ±11% here). CPU per
-   token is each tab's renderer process (\`ProcessTime\`), and per thread from \`/proc/<pid>/task\`.
+   token is each tab's renderer process (\`ProcessTime\`), and per thread from \`/proc/<pid>/task\`,
+   as are the model thread's minor page faults (memory the kernel hands out afresh, page by page).
 10. **Tabs.** In a fresh browser context, one visit loads \`slm-bench\` into Cache Storage and leaves;
    then 1, 2 or 4 tabs each open the page with a provider (\`share="page"\` or \`"origin"\`), time
    \`provider.load()\` and send one message. Also 1, 2 and 4 tabs of the same page without any

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { firstUseBytes, measure as measureBundle } from '../scripts/bundle-budget.mjs';
-import { launchBrowser, memory, metrics, openBenchPage, rendererPids, threadCpu, totalRendererRss } from './browser.mjs';
+import { launchBrowser, memory, metrics, openBenchPage, rendererPids, threadStats, totalRendererRss } from './browser.mjs';
 import { printTable, writeResultsMarkdown } from './report.mjs';
 import { startBenchServer } from './server.mjs';
 
@@ -682,19 +682,22 @@ async function benchFast(ctx) {
     await session.detach();
     const results = { chat: [], engine: [], worker: [], main: [], control: [] };
     const threads = { chat: {}, engine: {}, worker: {}, main: {}, control: {} };
+    const faults = { chat: {}, engine: {}, worker: {}, main: {}, control: {} };
     const arms = Object.keys(runs);
     for (let rep = 0; rep < FAST_REPS; rep++) {
       for (let i = 0; i < arms.length; i++) {
         const arm = arms[(rep + i) % arms.length];
         const { cdp } = sideOf[arm];
-        const t0 = await threadCpu(renderers);
+        const t0 = await threadStats(renderers);
         const m0 = await metrics(cdp);
         const r = await runs[arm]();
         const m1 = await metrics(cdp);
-        const t1 = await threadCpu(renderers);
-        for (const [name, ms] of Object.entries(t1)) {
-          const used = (ms - (t0[name] ?? 0)) / r.tokens / FAST_REPS;
+        const t1 = await threadStats(renderers);
+        for (const [name, { cpuMs, minorFaults }] of Object.entries(t1)) {
+          const used = (cpuMs - (t0[name]?.cpuMs ?? 0)) / r.tokens / FAST_REPS;
           if (used > 0) threads[arm][name] = (threads[arm][name] ?? 0) + used;
+          const faulted = (minorFaults - (t0[name]?.minorFaults ?? 0)) / r.tokens / FAST_REPS;
+          if (faulted > 0) faults[arm][name] = (faults[arm][name] ?? 0) + faulted;
         }
         results[arm].push({
           ...r,
@@ -735,6 +738,12 @@ async function benchFast(ctx) {
       mainThreadCpuMsPerToken: Object.fromEntries(arms.map((arm) => [arm, perToken(arm, 'mainCpuMsPerToken')])),
       threadCpuMsPerToken: Object.fromEntries(
         Object.entries(threads).map(([arm, t]) => [arm, Object.fromEntries(Object.entries(t).filter(([, v]) => v >= 0.01).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v, 3)]))]),
+      ),
+      // Minor page faults per token on the model's thread (the worker; the main thread of the bare
+      // main-thread setup): memory touched for the first time, which the kernel hands out and
+      // zeroes page by page (see freeReplacedTensors in src/engine/worker/kv-cache.ts).
+      modelThreadFaultsPerToken: Object.fromEntries(
+        arms.map((arm) => [arm, round((arm === 'main' ? faults.main.chromium : faults[arm].DedicatedWorker) ?? 0, 1)]),
       ),
       tokens: median(results.chat.map((r) => r.tokens)),
     };
