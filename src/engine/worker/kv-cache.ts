@@ -111,11 +111,15 @@ interface CacheUpdate {
   [FREES]?: true;
 }
 
-/** Gives a CPU tensor's memory back now (its data becomes empty). */
+/**
+ * Gives a CPU tensor's memory back now (its data becomes empty). Not for a view of a larger
+ * buffer, nor twice (an empty buffer is already free; transferring it again would throw).
+ */
 function freeTensorData(tensor: Tensor): void {
   const data = tensor.data as TensorData;
   const buffer = data.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  if (typeof buffer.transfer !== 'function' || data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return;
+  if (typeof buffer.transfer !== 'function' || buffer.byteLength === 0) return;
+  if (data.byteOffset !== 0 || data.byteLength !== buffer.byteLength) return;
   buffer.transfer(0);
 }
 
