@@ -77,10 +77,12 @@ export function summaryRows(r) {
     if (one && many) {
       const ratio = (key, share = 'origin') => Math.round((row(share, most)[key] / row(share, 1)[key]) * 100) / 100;
       const perTab = (key, share) => mib((row(share, most)[key] - row(share, 1)[key]) / (most - 1));
+      // The no-model tabs (older results have none).
+      const bare = (figure) => (row('none', most) ? figure() : '?');
       if (one.pssBytes) {
         add(10, `Memory of ${most} tabs ÷ 1 tab, share="origin", PSS summed (share="page": ${ratio('pssBytes', 'page')})`, `×${ratio('pssBytes')}`, '≤ 1.2', ratio('pssBytes') <= 1.2);
-        add(10, `Each extra tab, PSS: share="origin" / no model / share="page"`, `${perTab('pssBytes', 'origin')} / ${row('none', most) ? perTab('pssBytes', 'none') : '?'} / ${perTab('pssBytes', 'page')}`, '(reported)');
-        add(10, `Same ratio, RSS summed (share="page": ${ratio('rssBytes', 'page')}; no model: ${row('none', most) ? ratio('rssBytes', 'none') : '?'}): Chromium's shared pages counted once per process, ${row('none', most) ? perTab('rssBytes', 'none') : '?'} per tab with no model`, `×${ratio('rssBytes')}`, '(reported)');
+        add(10, `Each extra tab, PSS: share="origin" / no model / share="page"`, `${perTab('pssBytes', 'origin')} / ${bare(() => perTab('pssBytes', 'none'))} / ${perTab('pssBytes', 'page')}`, '(reported)');
+        add(10, `Same ratio, RSS summed (share="page": ${ratio('rssBytes', 'page')}; no model: ${bare(() => ratio('rssBytes', 'none'))}): Chromium's shared pages counted once per process, ${bare(() => perTab('rssBytes', 'none'))} per tab with no model`, `×${ratio('rssBytes')}`, '(reported)');
       } else {
         add(10, `Memory of ${most} tabs ÷ 1 tab, share="origin", renderer RSS summed (share="page": ${ratio('rssBytes', 'page')})`, `×${ratio('rssBytes')}`, '≤ 1.2', ratio('rssBytes') <= 1.2);
       }
